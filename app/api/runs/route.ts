@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { json, parseBody, parseQuery, route } from "@/lib/http/route";
+import { createRun, listRuns } from "@/lib/runs/run-service";
+import { createRunSchema } from "@/lib/runs/run-config";
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).optional(),
+});
+
+export const GET = route("user", async (req, { ctx, principal }) => {
+  const query = parseQuery(req, listQuery);
+  return { runs: await listRuns({ db: ctx.db, stallAfterSec: ctx.env.RUN_STALL_AFTER_SEC }, principal, query) };
+});
+
+/** Validates, stores and enqueues a run; never runs it. 202 Accepted with the run. */
+export const POST = route("user", async (req, { ctx, principal }) => {
+  const input = await parseBody(req, createRunSchema);
+  const run = await createRun(
+    { db: ctx.db, boss: ctx.boss, runTimeLimitSec: ctx.env.RUN_TIME_LIMIT_SEC, stallAfterSec: ctx.env.RUN_STALL_AFTER_SEC },
+    principal,
+    input,
+  );
+  return json(run, 202, { location: `/api/runs/${run.id}` });
+});

@@ -1,0 +1,159 @@
+/**
+ * `tickbench` CLI. Uses the same configuration as the app: DATABASE_URL, or the embedded
+ * PostgreSQL under TICKBENCH_DATA_DIR (shared with a running `npm start`, or started for the
+ * duration of the command). Commands that print `--json` write exactly one JSON value to stdout;
+ * logs go to stderr.
+ */
+import { Command, CommanderError } from "commander";
+import { loadEnv } from "../config/env";
+import { openDatabase } from "../db/database";
+import { createPool } from "../db/pool";
+import { createPrisma, type Db } from "../db/prisma";
+import type pg from "pg";
+import { AppError } from "../errors";
+import { bootstrapDatabase } from "../server/bootstrap";
+import { createUser, findUserByEmail } from "../auth/users";
+import { createApiToken } from "../auth/api-tokens";
+import { deleteDataset, generateDataset, getDataset, listDatasets } from "../data/datasets";
+import { ROLES } from "../auth/roles";
+
+const err = (m: string): void => {
+  process.stderr.write(`${m}\n`);
+};
+const out = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+};
+
+/** Opens the database (migrated), runs `fn`, and always releases everything. */
+async function withDb<T>(fn: (db: Db, pool: pg.Pool) => Promise<T>, createAdmin = false): Promise<T> {
+  const env = loadEnv();
+  const database = await openDatabase(env);
+  const db = createPrisma(database.url, 2);
+  const pool = createPool(database.url, 4);
+  try {
+    await bootstrapDatabase({ env, databaseUrl: database.url, seedDemo: false, createAdmin, log: err });
+    return await fn(db, pool);
+  } finally {
+    await db.$disconnect().catch(() => {});
+    await pool.end().catch(() => {});
+    await database.close();
+  }
+}
+
+const program = new Command();
+program
+  .name("tickbench")
+  .description("Tickbench: tick-level backtesting for CME futures")
+  .version("0.1.0")
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command("migrate")
+  .description("apply database migrations (and create the first admin, instruments and queues)")
+  .action(() => withDb(async () => err("database is up to date"), true));
+
+const user = program.command("user").description("manage user accounts");
+user
+  .command("create")
+  .description("create a user")
+  .requiredOption("--email <email>", "email address (login)")
+  .requiredOption("--password <password>", "password (at least 8 characters)")
+  .option("--role <role>", `one of ${ROLES.join(", ")}`, "analyst")
+  .option("--name <name>", "display name")
+  .option("--json", "print the user as JSON")
+  .action((o: { email: string; password: string; role: string; name?: string; json?: boolean }) =>
+    withDb(async (db) => {
+      const created = await createUser(db, { email: o.email, password: o.password, role: o.role as (typeof ROLES)[number], name: o.name });
+      if (o.json) out(created);
+      else err(`created ${created.role} ${created.email}`);
+    }),
+  );
+
+const token = program.command("token").description("manage personal API tokens");
+token
+  .command("create")
+  .description("create a personal API token for a user and print it (shown once)")
+  .requiredOption("--email <email>", "the user's email")
+  .option("--name <name>", "a label for the token", "cli")
+  .option("--json", "print { id, token } as JSON")
+  .action((o: { email: string; name: string; json?: boolean }) =>
+    withDb(async (db) => {
+      const u = await findUserByEmail(db, o.email);
+      const created = await createApiToken(db, u.id, o.name);
+      if (o.json) out({ id: created.id, token: created.token, email: u.email });
+      else process.stdout.write(`${created.token}\n`);
+    }),
+  );
+
+program
+  .command("generate")
+  .description("generate a synthetic dataset of realistic trades (deterministic for a seed)")
+  .requiredOption("--from <date>", "first session date, YYYY-MM-DD")
+  .requiredOption("--to <date>", "last session date, YYYY-MM-DD")
+  .requiredOption("--dataset <name>", "name of the new dataset")
+  .option("--instrument <root>", "instrument root symbol", "MNQ")
+  .option("--seed <n>", "random seed", "1")
+  .option("--json", "print the report as JSON")
+  .action((o: { from: string; to: string; dataset: string; instrument: string; seed: string; json?: boolean }) =>
+    withDb(async (db, pool) => {
+      const report = await generateDataset(db, pool, { name: o.dataset, instrument: o.instrument, from: o.from, to: o.to, seed: Number(o.seed) });
+      if (o.json) out(report);
+      else err(`generated ${report.records} trades in ${report.sessions} sessions into ${report.dataset.name} (${report.ms} ms)`);
+    }),
+  );
+
+program
+  .command("datasets")
+  .description("list datasets")
+  .option("--json", "print a JSON array")
+  .action((o: { json?: boolean }) =>
+    withDb(async (db) => {
+      const datasets = await listDatasets(db);
+      if (o.json) {
+        out(datasets);
+        return;
+      }
+      if (!datasets.length) {
+        err("no datasets");
+        return;
+      }
+      for (const d of datasets) {
+        process.stdout.write(`${d.name.padEnd(24)} ${d.instrument.padEnd(5)} ${d.schema.padEnd(7)} v${d.version} ${d.status.padEnd(9)} ${String(d.recordCount).padStart(12)}  ${d.start ?? "-"} .. ${d.end ?? "-"}\n`);
+      }
+    }),
+  );
+
+const dataset = program.command("dataset").description("inspect or delete one dataset");
+dataset
+  .command("show <name>")
+  .description("show a dataset as JSON")
+  .action((name: string) => withDb(async (db) => out(await getDataset(db, name))));
+dataset
+  .command("delete <name>")
+  .description("delete a dataset and its ticks (results computed from it stay readable)")
+  .action((name: string) =>
+    withDb(async (db, pool) => {
+      await deleteDataset(db, pool, name);
+      err(`deleted dataset ${name}`);
+    }),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode);
+  }
+  if (error instanceof AppError) {
+    err(`error: ${error.message}`);
+    process.exit(1);
+  }
+  if (error && typeof error === "object" && "issues" in error) {
+    const issues = (error as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues;
+    err(`error: invalid input: ${issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ")}`);
+    process.exit(1);
+  }
+  err(`error: ${(error as Error)?.message ?? String(error)}`);
+  process.exit(1);
+}

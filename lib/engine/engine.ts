@@ -1,0 +1,502 @@
+/**
+ * The backtest loop: replays trade batches in time order through a strategy, a fill model and an
+ * account. Pure, synchronous, deterministic: no I/O, no wall clock, randomness only from `seed`.
+ *
+ * Ordering invariant, for each trade i at time t (ts_recv, the local receipt time):
+ *   1. clocks that reach their interval end at or before t close first: the strategy's bar
+ *      (onBar, which may submit orders), then the equity interval (an equity point);
+ *   2. trade i is delivered: working orders that were active before it (submitted at s with
+ *      s + latency <= t) are matched against it by the fill model (fills, then onFill);
+ *   3. onTrade(ctx, i).
+ * Orders submitted in step 2 or 3 wait for a later trade. At end of data (finish): the final bar
+ * closes (clock = last trade time), working orders are cancelled (no trade will ever reach them),
+ * an open position is closed at the last trade price ("end-of-data" fill), then onEnd.
+ *
+ * Hot loop: times are float offsets (exact integers) from the batch origin; the engine keeps one
+ * "wake" offset = min(bar end, equity interval end, earliest order activation). Without onTrade,
+ * a trade costs one load and one compare against it; everything else (bars, fills, BigInt
+ * timestamps, allocations) happens only at wake-ups. With onTrade, one handler call per trade.
+ *
+ * Batches: a batch is one TradeColumns (one session); `processBatch` is resumable in chunks.
+ * A call continues the current batch when it passes the same object and origin with `from` equal
+ * to where the previous call stopped; otherwise the batch is new (a reader may refill one object).
+ * Trades must be in non-decreasing time order within and across batches; the engine checks it
+ * across batches only (once per batch), within a batch it trusts the TradeColumns contract.
+ *
+ * Extension points: limit/stop orders add a price condition to matching (and a price band to the
+ * wake test); quote and book events get their own replay loops feeding the same clock and venue;
+ * latency becomes a LatencyModel (entry and response legs); session calendars and rolls sit above
+ * the engine, which already handles session gaps between batches.
+ */
+import { z } from "zod";
+import { AppError } from "../errors";
+import type { TradeColumns } from "../market/trade-columns";
+import { Account } from "./account";
+import type { Fill, FillReason } from "./fill";
+import { createFillModel, FILL_MODEL_NAMES, type FillModel, type FillModelName, type TradeMatch } from "./fill-model";
+import type { Instrument } from "./instrument";
+import { IntervalClock } from "./interval-clock";
+import { assertOrderRequest, createMarketOrder, remainingQty, type Order, type Side } from "./order";
+import { createRandom, type Random } from "./random";
+import { computeMetrics, type BacktestResult } from "./result";
+import type { StrategyContext, StrategyHandlers, StrategyModule, TimeBar } from "./strategy";
+
+export interface BacktestEngineConfig {
+  readonly instrument: Instrument;
+  readonly strategy: StrategyModule;
+  /** Raw strategy parameters; validated (and defaulted) with the strategy's paramsSchema. */
+  readonly params: unknown;
+  readonly fillModel: FillModelName;
+  readonly startingCashCents: number;
+  /** Overrides the instrument's fee per contract per side, cents. */
+  readonly feePerSideCents?: number;
+  /** Seed of ctx.random(), a 32-bit unsigned integer. */
+  readonly seed: number;
+  /** Entry latency, ns (default 0). */
+  readonly latencyNs?: number;
+  /** Adverse slippage, ticks (default 0). */
+  readonly slippageTicks?: number;
+  /** Equity sampling interval, seconds (default 60). */
+  readonly equityIntervalSeconds?: number;
+}
+
+const engineOptionsSchema = z.object({
+  fillModel: z.enum(FILL_MODEL_NAMES as [FillModelName, ...FillModelName[]]),
+  startingCashCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  feePerSideCents: z.number().int().min(0).max(1_000_000).optional(),
+  seed: z.number().int().min(0).max(0xffff_ffff),
+  latencyNs: z.number().int().min(0).max(60e9).default(0),
+  slippageTicks: z.number().int().min(0).max(10_000).default(0),
+  equityIntervalSeconds: z.number().int().min(1).max(86_400).default(60),
+});
+
+export interface EngineSnapshot {
+  readonly eventsProcessed: number;
+  /** Receive time of the last replayed trade (0n before the first). */
+  readonly simTimeNs: bigint;
+  readonly equityCents: number;
+  readonly positionQty: number;
+}
+
+interface WorkingOrder {
+  readonly order: Order;
+  /** Earliest trade time (offset from the batch origin) the order may fill at. */
+  activeAtOffset: number;
+}
+
+type Stage = "idle" | "running" | "ending" | "finished";
+
+const NS_PER_MS = 1_000_000n;
+const EMPTY_TRADES: TradeColumns = {
+  length: 0,
+  baseNs: 0n,
+  tsOffsetNs: new Float64Array(0),
+  eventDeltaNs: new Float64Array(0),
+  priceTicks: new Int32Array(0),
+  size: new Int32Array(0),
+  side: new Int8Array(0),
+};
+
+export class BacktestEngine {
+  private readonly strategyId: string;
+  private readonly handlers: StrategyHandlers;
+  private readonly fillModel: FillModel;
+  private readonly account: Account;
+  private readonly random: Random;
+  private readonly ctx: StrategyContext;
+  private readonly barClock: IntervalClock | null;
+  private readonly equityClock: IntervalClock;
+
+  private stage: Stage = "idle";
+  private batch: TradeColumns = EMPTY_TRADES;
+  private baseNs = 0n;
+  private batchOrdinal = -1;
+  private nextIndex = 0;
+  private eventsProcessed = 0;
+
+  /** The next trade at or after this offset needs the slow path (see the module comment). */
+  private wakeOffset = -Infinity;
+  /** Simulation time seen by handlers, offset from the batch origin. */
+  private nowOffset = 0;
+  private lastTsOffset = 0;
+  private lastPriceTicks = Number.NaN;
+  private lastIndex = -1;
+
+  private readonly working: WorkingOrder[] = [];
+  private readonly cancelled: Order[] = [];
+  private readonly fills: Fill[] = [];
+  private readonly equityTsMs: number[] = [];
+  private readonly equityCents: number[] = [];
+  private nextOrderId = 1;
+  private nextFillId = 1;
+  private readonly match: TradeMatch = { qty: 0, priceTicks: 0 };
+
+  constructor(config: BacktestEngineConfig) {
+    const options = engineOptionsSchema.safeParse(config);
+    if (!options.success) {
+      throw new AppError("bad_request", `Invalid backtest configuration: ${z.prettifyError(options.error)}`, { cause: options.error });
+    }
+    const { strategy } = config;
+    const params = strategy.paramsSchema.safeParse(config.params);
+    if (!params.success) {
+      throw new AppError("bad_request", `Invalid parameters for strategy "${strategy.id}": ${z.prettifyError(params.error)}`, {
+        cause: params.error,
+      });
+    }
+    const o = options.data;
+    this.strategyId = strategy.id;
+    this.handlers = strategy.create(params.data);
+    this.fillModel = createFillModel(o.fillModel, { latencyNs: o.latencyNs, slippageTicks: o.slippageTicks });
+    this.account = new Account(config.instrument, o.startingCashCents, o.feePerSideCents ?? config.instrument.feePerSideCents);
+    this.random = createRandom(o.seed);
+    this.equityClock = new IntervalClock(o.equityIntervalSeconds * 1e9);
+    if (this.handlers.onBar !== undefined && this.handlers.barIntervalNs === undefined) {
+      throw new AppError("internal", `Strategy "${strategy.id}" handles bars but declares no barIntervalNs`);
+    }
+    this.barClock = this.handlers.onBar === undefined ? null : new IntervalClock(this.handlers.barIntervalNs!);
+    this.ctx = this.createContext();
+  }
+
+  /**
+   * Replays trades [from, to) of `batch`. Call repeatedly with consecutive chunks of a batch, then
+   * with the next batch; between calls `snapshot()` reports progress.
+   */
+  processBatch(batch: TradeColumns, from: number, to: number): void {
+    if (this.stage === "ending" || this.stage === "finished") {
+      throw new AppError("internal", "processBatch called after finish()");
+    }
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > batch.length) {
+      throw new AppError("internal", `processBatch: invalid range [${from}, ${to}) for a batch of ${batch.length} trades`);
+    }
+    if (from === to) return;
+    const sameBatch = batch === this.batch && batch.baseNs === this.baseNs && from !== 0;
+    if (sameBatch && from !== this.nextIndex) {
+      throw new AppError("internal", `processBatch: chunk starts at ${from}, expected ${this.nextIndex}`);
+    }
+    if (!sameBatch) this.beginBatch(batch, from);
+    if (this.stage === "idle") this.start(batch.tsOffsetNs[from]);
+
+    try {
+      if (this.handlers.onTrade === undefined) this.replayScan(batch, from, to);
+      else this.replayWithTradeHandler(batch, from, to);
+    } catch (error) {
+      throw this.asStrategyError(error, "onTrade");
+    }
+
+    this.nextIndex = to;
+    this.lastIndex = to - 1;
+    this.lastTsOffset = batch.tsOffsetNs[to - 1];
+    this.lastPriceTicks = batch.priceTicks[to - 1];
+    this.eventsProcessed += to - from;
+  }
+
+  /** Ends the run (see the module comment for the end-of-data sequence) and returns its result. */
+  finish(): BacktestResult {
+    if (this.stage === "ending" || this.stage === "finished") throw new AppError("internal", "finish() called twice");
+    if (this.stage === "idle") this.start(0);
+    const hasTrades = this.eventsProcessed > 0;
+    this.stage = "ending";
+    this.nowOffset = this.lastTsOffset;
+
+    const bars = this.barClock;
+    if (bars !== null && bars.isOpen) this.closeBar(bars);
+
+    for (const { order } of this.working) {
+      order.status = "cancelled";
+      this.cancelled.push(order);
+    }
+    this.working.length = 0;
+    this.stage = "finished";
+
+    const positionQty = this.account.position.qty;
+    if (positionQty !== 0) {
+      const side: Side = positionQty > 0 ? -1 : 1;
+      const tsNs = this.baseNs + BigInt(this.lastTsOffset);
+      const order = createMarketOrder(this.nextOrderId++, side, Math.abs(positionQty), tsNs);
+      this.applyFill(order, order.qty, this.lastPriceTicks, tsNs, {
+        model: "end-of-data",
+        batch: this.batchOrdinal,
+        tradeIndex: this.lastIndex,
+        tradeTsNs: tsNs,
+        latencyNs: 0,
+        slippageTicks: 0,
+      });
+    } else if (hasTrades) {
+      this.recordEquity(this.baseNs + BigInt(this.lastTsOffset));
+    }
+
+    this.callHandler("onEnd", () => this.handlers.onEnd?.(this.ctx));
+
+    const trades = this.account.roundTrips.closed;
+    const finalEquityCents = this.currentEquityCents();
+    return {
+      events: this.eventsProcessed,
+      trades,
+      fills: this.fills,
+      cancelledOrders: this.cancelled,
+      equity: { tsMs: this.equityTsMs, equityCents: this.equityCents },
+      metrics: computeMetrics(trades, this.account.realisedCents, this.account.feesCents),
+      startingCashCents: this.account.startingCashCents,
+      finalEquityCents,
+      finalPositionQty: this.account.position.qty,
+    };
+  }
+
+  snapshot(): EngineSnapshot {
+    return {
+      eventsProcessed: this.eventsProcessed,
+      simTimeNs: this.eventsProcessed === 0 ? 0n : this.baseNs + BigInt(this.lastTsOffset),
+      equityCents: this.currentEquityCents(),
+      positionQty: this.account.position.qty,
+    };
+  }
+
+  // ---- replay loops -------------------------------------------------------------------------
+
+  private replayScan(batch: TradeColumns, from: number, to: number): void {
+    const ts = batch.tsOffsetNs;
+    let wake = this.wakeOffset;
+    let i = from;
+    for (;;) {
+      while (i < to && ts[i] < wake) i++;
+      if (i === to) return;
+      this.wakeAt(batch, i, from);
+      wake = this.wakeOffset;
+      i++;
+    }
+  }
+
+  private replayWithTradeHandler(batch: TradeColumns, from: number, to: number): void {
+    const ts = batch.tsOffsetNs;
+    const px = batch.priceTicks;
+    const onTrade = this.handlers.onTrade!;
+    const ctx = this.ctx;
+    for (let i = from; i < to; i++) {
+      const t = ts[i];
+      if (t >= this.wakeOffset) this.wakeAt(batch, i, from);
+      this.lastIndex = i;
+      this.lastTsOffset = t;
+      this.lastPriceTicks = px[i];
+      this.nowOffset = t;
+      onTrade(ctx, i);
+    }
+  }
+
+  /** The slow path for trade i: close due intervals, deliver the trade to working orders. */
+  private wakeAt(batch: TradeColumns, i: number, from: number): void {
+    const ts = batch.tsOffsetNs;
+    const t = ts[i];
+    if (i > from) {
+      this.lastIndex = i - 1;
+      this.lastTsOffset = ts[i - 1];
+      this.lastPriceTicks = batch.priceTicks[i - 1];
+    }
+    const bars = this.barClock;
+    if (bars !== null && t >= bars.endOffset) {
+      if (bars.isOpen) {
+        this.nowOffset = bars.endOffset;
+        this.closeBar(bars);
+      }
+      bars.openAt(t);
+    }
+    const equity = this.equityClock;
+    if (t >= equity.endOffset) {
+      if (equity.isOpen) this.recordEquity(equity.endNs(this.baseNs));
+      equity.openAt(t);
+    }
+
+    this.lastIndex = i;
+    this.lastTsOffset = t;
+    this.lastPriceTicks = batch.priceTicks[i];
+    this.nowOffset = t;
+    if (this.working.length > 0) this.matchWorkingOrders(batch, i, t);
+    this.updateWake();
+  }
+
+  private matchWorkingOrders(batch: TradeColumns, i: number, t: number): void {
+    const working = this.working;
+    // Orders submitted while this trade is being handled (from onFill) are appended past `n` and
+    // wait for a later trade.
+    const n = working.length;
+    let kept = 0;
+    for (let k = 0; k < n; k++) {
+      const entry = working[k];
+      const order = entry.order;
+      if (entry.activeAtOffset <= t && order.status === "working") {
+        const match = this.match;
+        match.qty = 0;
+        this.fillModel.matchTrade(order, batch, i, match);
+        if (match.qty > 0) {
+          if (match.qty > remainingQty(order)) {
+            throw new AppError("internal", `Fill model ${this.fillModel.name} overfilled order ${order.id}`);
+          }
+          const tsNs = this.baseNs + BigInt(t);
+          this.applyFill(order, match.qty, match.priceTicks, tsNs, {
+            model: this.fillModel.name,
+            batch: this.batchOrdinal,
+            tradeIndex: i,
+            tradeTsNs: tsNs,
+            latencyNs: this.fillModel.latencyNs,
+            slippageTicks: this.fillModel.slippageTicks,
+          });
+        }
+      }
+      if (order.status === "working") working[kept++] = entry;
+    }
+    for (let k = n; k < working.length; k++) working[kept++] = working[k];
+    working.length = kept;
+  }
+
+  private updateWake(): void {
+    let wake = this.equityClock.endOffset;
+    if (this.barClock !== null && this.barClock.endOffset < wake) wake = this.barClock.endOffset;
+    for (const entry of this.working) if (entry.activeAtOffset < wake) wake = entry.activeAtOffset;
+    this.wakeOffset = wake;
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  private start(firstOffset: number): void {
+    this.stage = "running";
+    this.nowOffset = firstOffset;
+    this.lastTsOffset = firstOffset;
+    if (this.batchOrdinal >= 0) this.recordEquity(this.baseNs + BigInt(firstOffset));
+    this.callHandler("onStart", () => this.handlers.onStart(this.ctx));
+  }
+
+  private beginBatch(batch: TradeColumns, from: number): void {
+    const previousBaseNs = this.baseNs;
+    const baseNs = batch.baseNs;
+    if (this.eventsProcessed > 0) {
+      const firstNs = baseNs + BigInt(batch.tsOffsetNs[from]);
+      const lastNs = previousBaseNs + BigInt(this.lastTsOffset);
+      if (firstNs < lastNs) {
+        throw new AppError("unprocessable", `Trades out of time order: batch starts at ${firstNs} ns, before the previous trade at ${lastNs} ns`);
+      }
+    }
+    const rebase = (offset: number) => (Number.isFinite(offset) ? Number(BigInt(offset) + previousBaseNs - baseNs) : offset);
+    this.lastTsOffset = rebase(this.lastTsOffset);
+    this.nowOffset = rebase(this.nowOffset);
+    for (const entry of this.working) entry.activeAtOffset = rebase(entry.activeAtOffset);
+    this.barClock?.rebase(previousBaseNs, baseNs);
+    this.equityClock.rebase(previousBaseNs, baseNs);
+    this.batch = batch;
+    this.baseNs = baseNs;
+    this.batchOrdinal++;
+    this.nextIndex = from;
+    this.updateWake();
+  }
+
+  private closeBar(bars: IntervalClock): void {
+    const bar: TimeBar = {
+      startNs: bars.startNs(this.baseNs),
+      endNs: bars.endNs(this.baseNs),
+      closeTicks: this.lastPriceTicks,
+    };
+    bars.isOpen = false;
+    this.callHandler("onBar", () => this.handlers.onBar!(this.ctx, bar));
+  }
+
+  private applyFill(order: Order, qty: number, priceTicks: number, tsNs: bigint, reason: FillReason): void {
+    order.filledQty += qty;
+    if (order.filledQty === order.qty) order.status = "filled";
+    const feeCents = this.account.applyFill(order.side, qty, priceTicks, tsNs);
+    const fill: Fill = { id: this.nextFillId++, orderId: order.id, side: order.side, qty, priceTicks, tsNs, feeCents, reason };
+    this.fills.push(fill);
+    this.recordEquity(tsNs);
+    const onFill = this.handlers.onFill;
+    if (onFill !== undefined) this.callHandler("onFill", () => onFill(this.ctx, fill));
+  }
+
+  private submitMarket(side: Side, qty: number): Order {
+    assertOrderRequest(side, qty);
+    const order = createMarketOrder(this.nextOrderId++, side, qty, this.baseNs + BigInt(this.nowOffset));
+    if (this.stage === "finished") {
+      order.status = "rejected";
+      return order;
+    }
+    const activeAtOffset = this.nowOffset + this.fillModel.latencyNs;
+    this.working.push({ order, activeAtOffset });
+    if (activeAtOffset < this.wakeOffset) this.wakeOffset = activeAtOffset;
+    return order;
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private recordEquity(tsNs: bigint): void {
+    this.equityTsMs.push(Number(tsNs / NS_PER_MS));
+    this.equityCents.push(this.currentEquityCents());
+  }
+
+  private currentEquityCents(): number {
+    const mark = this.lastPriceTicks;
+    return this.account.equityCents(Number.isNaN(mark) ? 0 : mark);
+  }
+
+  private workingQty(): number {
+    let qty = 0;
+    for (const { order } of this.working) qty += order.side * remainingQty(order);
+    return qty;
+  }
+
+  private callHandler(name: string, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      throw this.asStrategyError(error, name);
+    }
+  }
+
+  private asStrategyError(error: unknown, handler: string): AppError {
+    if (error instanceof AppError) return error;
+    return new AppError("strategy_failed", `Strategy "${this.strategyId}" failed in ${handler}`, { cause: error });
+  }
+
+  private createContext(): StrategyContext {
+    // Getters need the engine itself (private fields change as the replay advances).
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const engine = this;
+    const account = this.account;
+    const position = account.position;
+    const markTicks = () => (Number.isNaN(this.lastPriceTicks) ? 0 : this.lastPriceTicks);
+    return {
+      get timeNs() {
+        return engine.baseNs + BigInt(engine.nowOffset);
+      },
+      instrument: account.instrument,
+      get trades() {
+        return engine.batch;
+      },
+      get lastPriceTicks() {
+        return engine.lastPriceTicks;
+      },
+      position: {
+        get qty() {
+          return position.qty;
+        },
+        get avgEntryTicks() {
+          return position.avgEntryTicks;
+        },
+      },
+      get workingQty() {
+        return engine.workingQty();
+      },
+      account: {
+        get equityCents() {
+          return account.equityCents(markTicks());
+        },
+        get realisedCents() {
+          return account.realisedCents;
+        },
+        get unrealisedCents() {
+          return account.unrealisedCents(markTicks());
+        },
+        get feesCents() {
+          return account.feesCents;
+        },
+      },
+      submitMarket: (side, qty) => this.submitMarket(side, qty),
+      random: () => this.random(),
+    };
+  }
+}

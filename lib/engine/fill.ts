@@ -1,0 +1,36 @@
+/**
+ * Fills: immutable records of executions. Every fill says why it happened (which model, against
+ * which market event, with which latency and slippage), so a result can be audited trade by trade.
+ */
+import type { Side } from "./order";
+
+/** `l1-trades`: matched by the fill model; `end-of-data`: the engine closed the position at the last trade. */
+export type FillSource = "l1-trades" | "end-of-data";
+
+export interface FillReason {
+  readonly model: FillSource;
+  /** Ordinal (from 0) of the batch holding the trade the order filled against. */
+  readonly batch: number;
+  /** Index of that trade inside its batch. */
+  readonly tradeIndex: number;
+  /** Receive time of that trade, ns since the epoch. */
+  readonly tradeTsNs: bigint;
+  /** Entry latency applied between submission and the earliest matchable event, ns. */
+  readonly latencyNs: number;
+  /** Adverse slippage applied to the trade price, ticks. */
+  readonly slippageTicks: number;
+}
+
+export interface Fill {
+  /** Sequential per run, from 1. */
+  readonly id: number;
+  readonly orderId: number;
+  readonly side: Side;
+  readonly qty: number;
+  readonly priceTicks: number;
+  /** Simulation time of the execution, ns since the epoch. */
+  readonly tsNs: bigint;
+  /** Fees charged for this fill: qty x fee per contract per side. */
+  readonly feeCents: number;
+  readonly reason: FillReason;
+}

@@ -1,0 +1,11 @@
+/** Socket.IO room and event names shared by the web server, the workers and the browser. */
+export const runRoom = (runId: string) => `run:${runId}`;
+export const EVENTS = {
+  /** client -> server: start watching a run ({ runId }); answered with `run:state`. */
+  watch: "run:watch",
+  unwatch: "run:unwatch",
+  /** server -> client: current state of a run (RunProgressDto), sent on watch and on every update. */
+  state: "run:state",
+  /** server -> client: the run cannot be watched ({ runId, message }). */
+  denied: "run:denied",
+} as const;

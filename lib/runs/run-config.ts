@@ -1,0 +1,34 @@
+/** What a user submits to start a backtest, validated at the edge (API, CLI, job payload). */
+import { z } from "zod";
+
+export const FILL_MODELS = ["l1-trades"] as const;
+
+export const runConfigSchema = z
+  .object({
+    fillModel: z.enum(FILL_MODELS).default("l1-trades"),
+    /** Fee per contract per side in USD; the contract's default when omitted. */
+    feePerSideUsd: z.number().min(0).max(1000).optional(),
+    startingCashUsd: z.number().positive().max(1e12).default(100_000),
+    /** Optional time window, ISO-8601 instants, inclusive start, exclusive end. */
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  })
+  .strict()
+  .refine((c) => !c.from || !c.to || Date.parse(c.from) < Date.parse(c.to), { message: "`from` must be before `to`", path: ["to"] });
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+export const createRunSchema = z
+  .object({
+    datasetId: z.number().int().positive().optional(),
+    datasetName: z.string().min(1).max(200).optional(),
+    strategyId: z.string().min(1).max(100),
+    params: z.record(z.string(), z.unknown()).default({}),
+    name: z.string().trim().min(1).max(200).optional(),
+    visibility: z.enum(["private", "team"]).default("private"),
+    config: runConfigSchema.default(() => runConfigSchema.parse({})),
+    timeLimitSec: z.number().int().min(1).max(24 * 3600).optional(),
+  })
+  .strict()
+  .refine((r) => r.datasetId !== undefined || r.datasetName !== undefined, { message: "datasetId or datasetName is required", path: ["datasetId"] });
+export type CreateRunInput = z.input<typeof createRunSchema>;

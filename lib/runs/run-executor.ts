@@ -1,0 +1,338 @@
+/**
+ * Executes one backtest job inside a worker process.
+ *
+ * Ownership: a run is claimed by bumping `attempt`; every later write is conditional on that
+ * attempt, so a worker that lost the run (it was presumed dead and handed to another worker)
+ * can neither publish progress nor store a second result. `run_results.run_id` is a primary key,
+ * which makes "exactly one result per run" a database invariant too.
+ *
+ * Failure policy: an error thrown by the engine or the strategy fails the run (no retry, the
+ * message is shown to the user); an infrastructure error (database unreachable...) is rethrown so
+ * pg-boss retries the job with backoff; cancellation and the time limit end the run cleanly.
+ */
+import { createHash } from "node:crypto";
+import type pg from "pg";
+import { AppError, isTransientError } from "../errors";
+import type { Logger } from "../log/logger";
+import type { Db } from "../db/prisma";
+import { getContractSpec } from "../market/contract-spec";
+import { countTrades, readTrades } from "../data/tick-store";
+import { BacktestEngine, type BacktestResult } from "../engine/engine";
+import { getStrategy } from "../strategies";
+import { runConfigSchema } from "./run-config";
+import type { RunProgressDto, RunStatus } from "./run-dto";
+
+export interface ExecutorDeps {
+  db: Db;
+  pool: pg.Pool;
+  log: Logger;
+  workerId: string;
+  engineVersion: string;
+  publish: (state: RunProgressDto) => void;
+  progressIntervalMs: number;
+  /** Events per engine slice between two yields to the event loop. */
+  chunkEvents: number;
+  /** Optional pause between slices (replay pacing; 0 in production). */
+  chunkDelayMs: number;
+  /** Set when the worker shuts down: the run is handed back to the queue. */
+  shuttingDown: () => boolean;
+}
+
+class LostOwnership extends Error {}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+interface Claimed {
+  id: string;
+  attempt: number;
+  strategy_id: string;
+  params: Record<string, unknown>;
+  config: unknown;
+  dataset_id: number | null;
+  dataset_name: string;
+  time_limit_sec: number;
+  seed: number;
+  cancel_requested: boolean;
+  status: RunStatus;
+}
+
+async function claim(pool: pg.Pool, runId: string, workerId: string, engineVersion: string): Promise<Claimed | "finished" | "cancelled"> {
+  const { rows } = await pool.query<Claimed>(
+    `UPDATE runs SET status = 'running', attempt = attempt + 1, worker_id = $2, engine_version = $3,
+            started_at = COALESCE(started_at, now()), heartbeat_at = now(), error = NULL
+      WHERE id = $1 AND status IN ('queued', 'running') AND NOT cancel_requested
+      RETURNING id, attempt, strategy_id, params, config, dataset_id, dataset_name, time_limit_sec, seed, cancel_requested, status`,
+    [runId, workerId, engineVersion],
+  );
+  if (rows[0]) return rows[0];
+  const { rows: cancelled } = await pool.query(
+    `UPDATE runs SET status = 'cancelled', finished_at = now(), error = COALESCE(error, 'Cancelled by user')
+      WHERE id = $1 AND status IN ('queued', 'running') AND cancel_requested RETURNING id`,
+    [runId],
+  );
+  return cancelled.length ? "cancelled" : "finished";
+}
+
+async function finishWith(
+  pool: pg.Pool,
+  run: Claimed,
+  status: "failed" | "cancelled",
+  error: string,
+): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE runs SET status = $3, error = $4, finished_at = now(), heartbeat_at = now(), eta_ms = NULL
+      WHERE id = $1 AND attempt = $2 AND status = 'running'`,
+    [run.id, run.attempt, status, error],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+async function readState(pool: pg.Pool, runId: string): Promise<RunProgressDto | null> {
+  const { rows } = await pool.query(
+    `SELECT id, status, progress, events_processed::text, events_total::text, events_per_sec, sim_time_ns::text,
+            equity_cents::text, eta_ms::text, heartbeat_at, attempt, error, finished_at FROM runs WHERE id = $1`,
+    [runId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    runId: r.id,
+    status: r.status,
+    progress: r.progress,
+    eventsProcessed: Number(r.events_processed),
+    eventsTotal: Number(r.events_total),
+    eventsPerSec: r.events_per_sec,
+    simTimeNs: r.sim_time_ns,
+    equityUsd: r.equity_cents === null ? null : Number(r.equity_cents) / 100,
+    etaMs: r.eta_ms === null ? null : Number(r.eta_ms),
+    heartbeatAt: r.heartbeat_at?.toISOString() ?? null,
+    stalled: false,
+    attempt: r.attempt,
+    error: r.error,
+    finishedAt: r.finished_at?.toISOString() ?? null,
+  };
+}
+
+export function hashResult(result: BacktestResult): string {
+  return createHash("sha256")
+    .update(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))
+    .digest("hex");
+}
+
+async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const owned = await client.query(
+      `UPDATE runs SET status = 'succeeded', progress = 1, finished_at = now(), heartbeat_at = now(), eta_ms = 0,
+              events_processed = $3, equity_cents = $4
+        WHERE id = $1 AND attempt = $2 AND status = 'running' AND NOT cancel_requested`,
+      [run.id, run.attempt, result.events, Math.round(result.metrics.netPnlCents + result.startingCashCents)],
+    );
+    if (!owned.rowCount) {
+      await client.query("ROLLBACK");
+      return false;
+    }
+    await client.query(
+      `INSERT INTO run_results (run_id, attempt, metrics, equity, trade_count, result_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [run.id, run.attempt, JSON.stringify(result.metrics), JSON.stringify(result.equity), result.trades.length, hashResult(result)],
+    );
+    const trades = result.trades;
+    for (let start = 0; start < trades.length; start += 1000) {
+      const slice = trades.slice(start, start + 1000);
+      const values: unknown[] = [];
+      const tuples = slice.map((t, j) => {
+        const o = j * 10;
+        values.push(run.id, start + j + 1, t.side, t.qty, t.entryNs.toString(), t.exitNs.toString(), t.entryPrice, t.exitPrice, t.pnlCents, t.feesCents);
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, $${o + 9}, $${o + 10})`;
+      });
+      await client.query(
+        `INSERT INTO run_trades (run_id, seq, side, qty, entry_ns, exit_ns, entry_price, exit_price, pnl_cents, fees_cents) VALUES ${tuples.join(",")}`,
+        values,
+      );
+    }
+    await client.query("COMMIT");
+    return true;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+const describeError = (error: unknown) =>
+  error instanceof Error ? `${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1, 8).join("\n")}` : ""}` : String(error);
+
+export async function executeRun(deps: ExecutorDeps, runId: string): Promise<void> {
+  const { pool, log } = deps;
+  const claimed = await claim(pool, runId, deps.workerId, deps.engineVersion);
+  if (claimed === "finished" || claimed === "cancelled") {
+    const state = await readState(pool, runId);
+    if (state) deps.publish(state);
+    log.info({ runId, outcome: claimed }, "run needs no execution");
+    return;
+  }
+  const run = claimed;
+  const runLog = log.child({ runId, attempt: run.attempt });
+  runLog.info("run started");
+  const startedMs = Date.now();
+  const deadlineMs = startedMs + run.time_limit_sec * 1000;
+
+  const fail = async (status: "failed" | "cancelled", message: string) => {
+    if (await finishWith(pool, run, status, message)) {
+      runLog.info({ status, message: message.split("\n")[0] }, "run ended");
+      const state = await readState(pool, run.id);
+      if (state) deps.publish(state);
+    }
+  };
+
+  // Validate everything the run depends on; problems here are the user's to fix, not retried.
+  const strategy = getStrategy(run.strategy_id);
+  if (!strategy) return fail("failed", `Unknown strategy "${run.strategy_id}"`);
+  const params = strategy.paramsSchema.safeParse(run.params);
+  if (!params.success) return fail("failed", `Invalid strategy parameters: ${params.error.issues.map((i) => i.message).join("; ")}`);
+  const config = runConfigSchema.safeParse(run.config);
+  if (!config.success) return fail("failed", "Invalid run configuration");
+  if (run.dataset_id === null) return fail("failed", `Dataset ${run.dataset_name} was deleted`);
+  const dataset = await deps.db.dataset.findUnique({
+    where: { id: run.dataset_id },
+    select: { id: true, instrument: { select: { symbol: true } } },
+  });
+  if (!dataset) return fail("failed", `Dataset ${run.dataset_name} was deleted`);
+  const spec = getContractSpec(dataset.instrument.symbol);
+  const fromNs = config.data.from ? BigInt(Date.parse(config.data.from)) * 1_000_000n : undefined;
+  const toNs = config.data.to ? BigInt(Date.parse(config.data.to)) * 1_000_000n : undefined;
+
+  let engine: BacktestEngine;
+  try {
+    engine = new BacktestEngine({
+      instrument: {
+        symbol: spec.root,
+        tickSize: Number(spec.tickSize),
+        tickValueCents: spec.tickValueCents,
+        feePerSideCents:
+          config.data.feePerSideUsd === undefined ? spec.defaultFeePerSideCents : Math.round(config.data.feePerSideUsd * 100),
+      },
+      strategy,
+      params: params.data,
+      fillModel: config.data.fillModel,
+      startingCashCents: Math.round(config.data.startingCashUsd * 100),
+      seed: run.seed,
+    });
+  } catch (error) {
+    return fail("failed", `Strategy failed to start: ${describeError(error)}`);
+  }
+
+  const total = await countTrades(pool, dataset.id, fromNs, toNs);
+  await pool.query("UPDATE runs SET events_total = $3 WHERE id = $1 AND attempt = $2", [run.id, run.attempt, total]);
+
+  let processed = 0;
+  let lastPublishMs = 0;
+  let lastRateMs = startedMs;
+  let lastRateEvents = 0;
+  let rate = 0;
+  let cancelRequested = false;
+
+  /** Writes progress + heartbeat (conditional on ownership) and publishes it; throttled. */
+  const report = async (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - lastPublishMs < deps.progressIntervalMs) return;
+    if (now - lastRateMs >= 250) {
+      rate = ((processed - lastRateEvents) * 1000) / (now - lastRateMs);
+      lastRateMs = now;
+      lastRateEvents = processed;
+    }
+    lastPublishMs = now;
+    const snap = engine.snapshot();
+    const avgRate = processed / Math.max(1, (now - startedMs) / 1000);
+    const etaMs = avgRate > 0 ? Math.round(((total - processed) / avgRate) * 1000) : null;
+    const progress = total > 0 ? Math.min(1, processed / total) : 1;
+    const { rows } = await pool.query(
+      `UPDATE runs SET progress = $3, events_processed = $4, events_per_sec = $5, sim_time_ns = $6, equity_cents = $7,
+              eta_ms = $8, heartbeat_at = now()
+        WHERE id = $1 AND attempt = $2 AND status = 'running'
+        RETURNING cancel_requested, heartbeat_at`,
+      [run.id, run.attempt, progress, processed, rate, snap.simTimeNs === null ? null : snap.simTimeNs.toString(), Math.round(snap.equityCents), etaMs],
+    );
+    if (!rows[0]) throw new LostOwnership();
+    cancelRequested = rows[0].cancel_requested;
+    deps.publish({
+      runId: run.id,
+      status: "running",
+      progress,
+      eventsProcessed: processed,
+      eventsTotal: total,
+      eventsPerSec: rate,
+      simTimeNs: snap.simTimeNs === null ? null : snap.simTimeNs.toString(),
+      equityUsd: Math.round(snap.equityCents) / 100,
+      etaMs,
+      heartbeatAt: rows[0].heartbeat_at.toISOString(),
+      stalled: false,
+      attempt: run.attempt,
+      error: null,
+      finishedAt: null,
+    });
+  };
+
+  // Heartbeat even while a slow database read keeps the replay loop waiting.
+  const heartbeat = setInterval(() => {
+    report(true).catch(() => {});
+  }, 1000);
+
+  try {
+    await report(true);
+    for await (const batch of readTrades(pool, { datasetId: dataset.id, fromNs, toNs, tickSizeNano: spec.tickSizeNano })) {
+      for (let from = 0; from < batch.length; from += deps.chunkEvents) {
+        const to = Math.min(batch.length, from + deps.chunkEvents);
+        try {
+          engine.processBatch(batch, from, to);
+        } catch (error) {
+          return await fail("failed", `Strategy error: ${describeError(error)}`);
+        }
+        processed += to - from;
+        await report(false);
+        if (cancelRequested) return await fail("cancelled", "Cancelled by user");
+        if (Date.now() > deadlineMs) return await fail("failed", `Time limit of ${run.time_limit_sec} s exceeded`);
+        if (deps.shuttingDown()) throw new AppError("unavailable", "Worker shutting down; the run will be resumed by another worker");
+        if (deps.chunkDelayMs > 0) await sleep(deps.chunkDelayMs);
+        else await yieldToLoop();
+      }
+    }
+    let result: BacktestResult;
+    try {
+      result = engine.finish();
+    } catch (error) {
+      return await fail("failed", `Strategy error: ${describeError(error)}`);
+    }
+    clearInterval(heartbeat);
+    if (await storeResult(pool, run, result)) {
+      runLog.info({ events: result.events, trades: result.trades.length, ms: Date.now() - startedMs }, "run succeeded");
+    } else {
+      runLog.warn("run result not stored: run no longer owned by this attempt");
+    }
+    const state = await readState(pool, run.id);
+    if (state) deps.publish(state);
+  } catch (error) {
+    if (error instanceof LostOwnership) {
+      runLog.warn("run taken over by another attempt or cancelled; stopping");
+      return;
+    }
+    if (isTransientError(error)) {
+      runLog.warn({ err: error }, "transient failure; the job will be retried");
+      await pool
+        .query(`UPDATE runs SET status = 'queued', worker_id = NULL, error = $3 WHERE id = $1 AND attempt = $2 AND status = 'running'`, [
+          run.id,
+          run.attempt,
+          `Retrying after a transient failure: ${(error as Error).message}`,
+        ])
+        .catch(() => {});
+      throw error;
+    }
+    runLog.error({ err: error }, "run failed");
+    await fail("failed", `Internal error: ${(error as Error).message ?? String(error)}`).catch(() => {});
+  } finally {
+    clearInterval(heartbeat);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Backtest runs as a service: create (validate, persist, enqueue), read with authorization,
+ * list, cancel. Route handlers and the CLI call these; nothing here runs a backtest.
+ */
+import type PgBoss from "pg-boss";
+import { AppError, badRequest, notFound } from "../errors";
+import type { Principal } from "../auth/roles";
+import type { Db } from "../db/prisma";
+import { BACKTEST_QUEUE, BACKTEST_RETRY, type BacktestJob } from "../jobs/queue";
+import { getStrategy } from "../strategies";
+import { createRunSchema, type CreateRunInput } from "./run-config";
+import { toRunDto, type RunDto } from "./run-dto";
+import type { Run } from "../generated/prisma/client.ts";
+
+export interface RunServiceDeps {
+  db: Db;
+  boss: PgBoss;
+  runTimeLimitSec: number;
+  stallAfterSec: number;
+}
+
+async function loadDataset(db: Db, input: { datasetId?: number; datasetName?: string }) {
+  const dataset = await db.dataset.findFirst({
+    where: input.datasetId !== undefined ? { id: input.datasetId } : { name: input.datasetName },
+    select: { id: true, name: true, version: true, status: true, recordCount: true },
+  });
+  if (!dataset) throw notFound(`Dataset ${input.datasetName ?? input.datasetId}`);
+  if (dataset.status !== "ready") throw new AppError("conflict", `Dataset ${dataset.name} is not ready (status: ${dataset.status})`);
+  return dataset;
+}
+
+export async function createRun(deps: RunServiceDeps, principal: Principal, raw: CreateRunInput): Promise<RunDto> {
+  const input = createRunSchema.parse(raw);
+  const strategy = getStrategy(input.strategyId);
+  if (!strategy) throw badRequest(`Unknown strategy "${input.strategyId}"`);
+  const parsedParams = strategy.paramsSchema.safeParse(input.params);
+  if (!parsedParams.success) {
+    throw badRequest(
+      "Invalid strategy parameters",
+      parsedParams.error.issues.map((i) => ({ path: `params.${i.path.join(".")}`, message: i.message })),
+    );
+  }
+  const params = parsedParams.data as Record<string, unknown>;
+  const dataset = await loadDataset(deps.db, input);
+  const timeLimitSec = Math.min(input.timeLimitSec ?? deps.runTimeLimitSec, deps.runTimeLimitSec);
+  const name = input.name ?? `${strategy.id} on ${dataset.name}`;
+  const run = await deps.db.$transaction(async (tx) => {
+    const definition = await tx.backtestDefinition.create({
+      data: { ownerId: principal.userId, name, strategyId: strategy.id, params: params as object, datasetId: dataset.id, config: input.config },
+      select: { id: true },
+    });
+    return tx.run.create({
+      data: {
+        ownerId: principal.userId,
+        definitionId: definition.id,
+        name,
+        visibility: input.visibility,
+        strategyId: strategy.id,
+        params: params as object,
+        config: input.config,
+        datasetId: dataset.id,
+        datasetName: dataset.name,
+        datasetVersion: dataset.version,
+        eventsTotal: dataset.recordCount,
+        timeLimitSec,
+        seed: input.config.seed,
+      },
+    });
+  });
+  try {
+    const job: BacktestJob = { runId: run.id };
+    const jobId = await deps.boss.send(BACKTEST_QUEUE, job, { ...BACKTEST_RETRY, expireInSeconds: timeLimitSec + 300 });
+    const updated = await deps.db.run.update({ where: { id: run.id }, data: { jobId } });
+    return toRunDto(updated, deps.stallAfterSec);
+  } catch (error) {
+    // The run must not stay "queued" without a job.
+    await deps.db.run.update({
+      where: { id: run.id },
+      data: { status: "failed", error: "Could not enqueue the run; please retry", finishedAt: new Date() },
+    });
+    throw new AppError("unavailable", "The job queue is unavailable; please retry", { cause: error });
+  }
+}
+
+/** Private runs are visible to their owner only; team runs to every signed-in user. */
+export function canRead(principal: Principal, run: Pick<Run, "ownerId" | "visibility">): boolean {
+  return run.ownerId === principal.userId || run.visibility === "team";
+}
+
+export function canModify(principal: Principal, run: Pick<Run, "ownerId">): boolean {
+  return run.ownerId === principal.userId || principal.role === "admin";
+}
+
+export async function getRunRow(db: Db, principal: Principal, runId: string): Promise<Run> {
+  if (!/^[0-9a-f-]{36}$/i.test(runId)) throw notFound("Run");
+  const run = await db.run.findUnique({ where: { id: runId } });
+  // Someone else's private run answers 404, exactly like a missing one: existence is not leaked.
+  if (!run || !canRead(principal, run)) throw notFound("Run");
+  return run;
+}
+
+export async function getRun(deps: Pick<RunServiceDeps, "db" | "stallAfterSec">, principal: Principal, runId: string): Promise<RunDto> {
+  return toRunDto(await getRunRow(deps.db, principal, runId), deps.stallAfterSec);
+}
+
+export async function listRuns(
+  deps: Pick<RunServiceDeps, "db" | "stallAfterSec">,
+  principal: Principal,
+  options: { limit?: number; status?: string } = {},
+): Promise<RunDto[]> {
+  const runs = await deps.db.run.findMany({
+    where: { ownerId: principal.userId, ...(options.status ? { status: options.status } : {}) },
+    orderBy: { queuedAt: "desc" },
+    take: Math.min(options.limit ?? 50, 200),
+  });
+  return runs.map((r) => toRunDto(r, deps.stallAfterSec));
+}
+
+/**
+ * Cancels a run. A queued run is cancelled at once (and its job removed); a running one is
+ * flagged and its worker stops at the next chunk boundary and marks it cancelled.
+ */
+export async function cancelRun(deps: RunServiceDeps, principal: Principal, runId: string): Promise<RunDto> {
+  const run = await getRunRow(deps.db, principal, runId);
+  if (!canModify(principal, run)) throw notFound("Run");
+  if (run.status === "queued") {
+    const { count } = await deps.db.run.updateMany({
+      where: { id: run.id, status: "queued" },
+      data: { status: "cancelled", cancelRequested: true, finishedAt: new Date(), error: "Cancelled by user" },
+    });
+    if (count && run.jobId) await deps.boss.cancel(BACKTEST_QUEUE, run.jobId).catch(() => {});
+  } else if (run.status === "running") {
+    await deps.db.run.updateMany({ where: { id: run.id, status: "running" }, data: { cancelRequested: true } });
+  } else {
+    throw new AppError("conflict", `Run is already ${run.status}`);
+  }
+  return getRun(deps, principal, runId);
+}
+
+export interface RunResultDto {
+  runId: string;
+  metrics: unknown;
+  equity: unknown;
+  tradeCount: number;
+  resultHash: string;
+  trades: Array<{
+    seq: number;
+    side: number;
+    qty: number;
+    entryNs: string;
+    exitNs: string;
+    entryPrice: number;
+    exitPrice: number;
+    pnlUsd: number;
+    feesUsd: number;
+  }>;
+}
+
+export async function getRunResult(db: Db, principal: Principal, runId: string, tradeLimit = 500): Promise<RunResultDto> {
+  const run = await getRunRow(db, principal, runId);
+  const result = await db.runResult.findUnique({ where: { runId: run.id } });
+  if (!result) throw notFound("Result");
+  const trades = await db.runTrade.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" }, take: Math.min(tradeLimit, 5000) });
+  return {
+    runId: run.id,
+    metrics: result.metrics,
+    equity: result.equity,
+    tradeCount: result.tradeCount,
+    resultHash: result.resultHash,
+    trades: trades.map((t) => ({
+      seq: t.seq,
+      side: t.side,
+      qty: t.qty,
+      entryNs: t.entryNs.toString(),
+      exitNs: t.exitNs.toString(),
+      entryPrice: t.entryPrice,
+      exitPrice: t.exitPrice,
+      pnlUsd: Number(t.pnlCents) / 100,
+      feesUsd: Number(t.feesCents) / 100,
+    })),
+  };
+}
