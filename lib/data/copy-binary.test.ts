@@ -1,3 +1,5 @@
+import { EventEmitter } from "node:events";
+import type { Connection } from "pg";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
@@ -5,6 +7,7 @@ import {
   COPY_HEADER_BYTES,
   CopyBinaryParser,
   CopyBinaryWriter,
+  CopyOutQuery,
   int8Minus,
   joinInt64,
   splitInt64,
@@ -198,5 +201,94 @@ describe("CopyBinaryParser", () => {
     const parser = new CopyBinaryParser();
     parser.push(encode([[], [], []]), new CollectingSink());
     expect(parser.rows).toBe(3);
+  });
+});
+
+/** Wire messages as the server sends them: code byte + int32 length (itself included) + body. */
+function message(code: string, body: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.write(code, 0, "latin1");
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+}
+
+/** A stand-in for pg's connection: a socket with pg's one 'data' handler recording what it gets. */
+function fakeConnection() {
+  const socket = Object.assign(new EventEmitter(), { paused: false, pause() { socket.paused = true; }, resume() { socket.paused = false; } });
+  const toPg: Buffer[] = [];
+  socket.on("data", (chunk: Buffer) => toPg.push(Buffer.from(chunk)));
+  const sent: string[] = [];
+  const connection = { stream: socket, query: (text: string) => sent.push(text) } as unknown as Connection;
+  return { socket, connection, toPg, sent };
+}
+
+async function collect(stream: CopyOutQuery): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+describe("CopyOutQuery", () => {
+  const payload = encode([[{ int8: 1n }, { int4: 2 }], [null, { int2: -3 }], [{ int8: -(1n << 62n) }]]);
+  // Split the COPY data over several CopyData messages, not aligned with rows, with a notice between.
+  const wire = Buffer.concat([
+    message("H", Buffer.from([1, 0, 2, 0, 1, 0, 1])),
+    message("d", payload.subarray(0, 7)),
+    message("N", Buffer.from("Snotice\0\0", "latin1")),
+    message("d", payload.subarray(7, 40)),
+    message("d", payload.subarray(40)),
+    message("c", Buffer.alloc(0)),
+  ]);
+  const afterCopy = Buffer.concat([message("C", Buffer.from("COPY 3\0", "latin1")), message("Z", Buffer.from("I"))]);
+
+  it("strips the wire framing whatever the socket chunking, then hands the socket back to pg", async () => {
+    fc.assert(
+      fc.asyncProperty(fc.array(fc.nat()), async (rawCuts) => {
+        const all = Buffer.concat([wire, afterCopy]);
+        const cuts = [...new Set(rawCuts.map((c) => c % all.length))].sort((a, b) => a - b);
+        const { socket, connection, toPg, sent } = fakeConnection();
+        const query = new CopyOutQuery("COPY (SELECT 1) TO STDOUT (FORMAT binary)");
+        query.submit(connection);
+        expect(sent).toEqual(["COPY (SELECT 1) TO STDOUT (FORMAT binary)"]);
+        const bytes = collect(query);
+        let start = 0;
+        for (const cut of [...cuts, all.length]) {
+          socket.emit("data", Buffer.from(all.subarray(start, cut)));
+          start = cut;
+        }
+        // What pg's parser would do with the bytes handed back.
+        expect(Buffer.concat(toPg)).toEqual(afterCopy);
+        query.handleCommandComplete({ text: "COPY 3" });
+        query.handleReadyForQuery();
+        expect(await bytes).toEqual(payload);
+        expect(query.rowCount).toBe(3);
+        expect(socket.listenerCount("data")).toBe(1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("hands an ErrorResponse to pg from its first byte and fails the stream with pg's error", async () => {
+    const { socket, connection, toPg } = fakeConnection();
+    const query = new CopyOutQuery("COPY x TO STDOUT");
+    query.submit(connection);
+    const bytes = collect(query);
+    const error = message("E", Buffer.from("SERROR\0\0", "latin1"));
+    socket.emit("data", Buffer.concat([message("H", Buffer.alloc(3)), message("d", payload.subarray(0, 10)), error.subarray(0, 3)]));
+    socket.emit("data", error.subarray(3));
+    expect(Buffer.concat(toPg)).toEqual(error);
+    query.handleError(new Error("division by zero"));
+    await expect(bytes).rejects.toThrow("division by zero");
+  });
+
+  it("pauses the socket when the reader falls behind and resumes it on demand", async () => {
+    const { socket, connection } = fakeConnection();
+    const query = new CopyOutQuery("COPY x TO STDOUT");
+    query.submit(connection);
+    socket.emit("data", message("H", Buffer.alloc(3)));
+    socket.emit("data", message("d", Buffer.alloc(1 << 19)));
+    expect(socket.paused).toBe(true);
+    query.read();
+    expect(socket.paused).toBe(false);
   });
 });

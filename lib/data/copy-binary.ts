@@ -6,10 +6,16 @@
  *   row     = int16 field count + per field int32 byte length (-1 = NULL) + bytes, big-endian
  *   trailer = int16 -1
  *
+ * `CopyOutQuery` runs COPY ... TO STDOUT on a pg client and yields the COPY bytes with the wire
+ * protocol's framing (one CopyData message per row) stripped in place: pg-copy-streams allocates a
+ * Buffer per message, i.e. per row, which made the client slower than the server.
+ *
  * int8 values travel as two 32-bit halves (`hi` signed, `lo` unsigned) so hot loops never create a
  * BigInt per row: a 64-bit value is hi * 2^32 + lo, and any value within 2^53 of a known base can be
  * produced or read as an exact float64 offset from that base.
  */
+import { Readable } from "node:stream";
+import type { Connection, Submittable } from "pg";
 import { AppError } from "../errors";
 
 export const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
@@ -228,4 +234,150 @@ export class CopyBinaryParser {
 
 function malformed(what: string): AppError {
   return new AppError("internal", `Malformed COPY BINARY stream: ${what}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// COPY TO STDOUT on the wire
+
+const MSG_COPY_OUT_RESPONSE = 0x48; // 'H'
+const MSG_COPY_DATA = 0x64; // 'd'
+const MSG_COPY_DONE = 0x63; // 'c'
+const MSG_NOTICE = 0x4e; // 'N'
+const MSG_PARAMETER_STATUS = 0x53; // 'S'
+const MSG_NOTIFICATION = 0x41; // 'A'
+
+type DataHandler = (chunk: Buffer) => void;
+
+/**
+ * A pg `Submittable` for `COPY ... TO STDOUT`: a Readable of the COPY data bytes (header, rows,
+ * trailer) in chunks of about one socket read. While the COPY runs it reads the connection's
+ * socket itself (as pg-copy-streams does), compacting the CopyData payloads within each socket
+ * chunk; at CopyDone or on any other message (an ErrorResponse) it hands the socket back to pg.
+ * The stream ends once pg has seen ReadyForQuery, so the client is free again at 'end'.
+ * Use only with COPY TO STDOUT statements, on a non-pipelined client.
+ */
+export class CopyOutQuery extends Readable implements Submittable {
+  /** Rows reported by the server's CommandComplete. */
+  rowCount = 0;
+  private socket: Connection["stream"] | null = null;
+  private pgDataHandler: DataHandler | null = null;
+  /** Bytes of the current message header (code + int32 length) seen; 0 = at a message start. */
+  private headerSeen = 0;
+  private code = 0;
+  private messageLength = 0;
+  /** Body bytes of the current message not yet seen. */
+  private remaining = 0;
+  private readonly onSocketData: DataHandler = (chunk) => this.receive(chunk);
+
+  constructor(readonly text: string) {
+    super({ highWaterMark: 1 << 18 });
+  }
+
+  submit(connection: Connection): Error | void {
+    const socket = connection.stream;
+    const handlers = socket.listeners("data") as DataHandler[];
+    if (handlers.length !== 1) return new Error("CopyOutQuery: unexpected pg connection state"); // pg reports it
+    this.pgDataHandler = handlers[0];
+    socket.removeListener("data", this.pgDataHandler);
+    socket.on("data", this.onSocketData);
+    this.socket = socket;
+    connection.query(this.text);
+  }
+
+  override _read(): void {
+    this.socket?.resume();
+  }
+
+  private receive(chunk: Buffer): void {
+    const end = chunk.length;
+    let pos = 0;
+    let out = 0; // compacted payload bytes at chunk[0, out)
+    while (pos < end) {
+      if (this.remaining > 0) {
+        const n = Math.min(this.remaining, end - pos);
+        if (this.code === MSG_COPY_DATA) {
+          if (out !== pos) chunk.copyWithin(out, pos, pos + n);
+          out += n;
+        }
+        pos += n;
+        this.remaining -= n;
+        continue;
+      }
+      if (this.headerSeen === 0) {
+        const code = chunk[pos];
+        if (
+          code !== MSG_COPY_DATA &&
+          code !== MSG_COPY_DONE &&
+          code !== MSG_COPY_OUT_RESPONSE &&
+          code !== MSG_NOTICE &&
+          code !== MSG_PARAMETER_STATUS &&
+          code !== MSG_NOTIFICATION
+        ) {
+          // ErrorResponse (or anything unexpected): pg parses it from its first byte.
+          this.handBack(chunk, out, pos);
+          return;
+        }
+        this.code = code;
+        this.messageLength = 0;
+        this.headerSeen = 1;
+        pos++;
+      }
+      while (this.headerSeen < 5 && pos < end) {
+        this.messageLength = this.messageLength * 256 + chunk[pos++];
+        this.headerSeen++;
+      }
+      if (this.headerSeen < 5) break;
+      this.headerSeen = 0;
+      this.remaining = this.messageLength - 4;
+      if (this.code === MSG_COPY_DONE) {
+        this.handBack(chunk, out, pos);
+        return;
+      }
+    }
+    if (out > 0 && !this.push(chunk.subarray(0, out))) this.socket?.pause();
+  }
+
+  /** Emits the payload gathered so far and returns the socket, and bytes from `from`, to pg. */
+  private handBack(chunk: Buffer, out: number, from: number): void {
+    const socket = this.socket;
+    const handler = this.pgDataHandler;
+    if (!socket || !handler) return;
+    if (out > 0) this.push(chunk.subarray(0, out));
+    socket.removeListener("data", this.onSocketData);
+    socket.on("data", handler);
+    this.socket = null;
+    this.pgDataHandler = null;
+    if (from < chunk.length) handler(chunk.subarray(from));
+    socket.resume();
+  }
+
+  // Called by pg once it has the socket back.
+  handleCommandComplete(msg: { text?: string }): void {
+    const match = /COPY (\d+)/.exec(msg?.text ?? "");
+    if (match) this.rowCount = Number(match[1]);
+  }
+
+  handleReadyForQuery(): void {
+    if (!this.destroyed) this.push(null);
+  }
+
+  handleError(error: Error): void {
+    if (this.socket && this.pgDataHandler) {
+      // The connection failed while we held the socket: give it back so pg can clean up.
+      this.socket.removeListener("data", this.onSocketData);
+      this.socket.on("data", this.pgDataHandler);
+      this.socket = null;
+    }
+    this.destroy(error);
+  }
+
+  handleRowDescription(): void {
+    this.destroy(new Error("CopyOutQuery: the statement is not COPY ... TO STDOUT"));
+  }
+
+  handleDataRow(): void {}
+
+  handleEmptyQuery(): void {
+    this.destroy(new Error("CopyOutQuery: empty statement"));
+  }
 }

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/db";
 import { AppError } from "../errors";
+import { CopyBinaryParser, CopyOutQuery } from "./copy-binary";
 import { allocateTradeColumns, tsRecvNsAt, type TradeColumns } from "../market/trade-columns";
 import {
   countTrades,
@@ -304,6 +305,40 @@ describe("tick store edge cases", () => {
     expect(await countTrades(db.pool, 3)).toBe(0);
   });
 
+  it("a failure on the server in the middle of a COPY is reported and leaves the connection usable", async () => {
+    const start = BigInt(Date.UTC(2020, 2, 1)) * 1_000_000n;
+    await ensureTradePartitions(db.pool, start, start);
+    // A test-only constraint makes the server reject one row of the second chunk.
+    await db.pool.query("ALTER TABLE trade_ticks_y2020m03 ADD CONSTRAINT test_small_size CHECK (size < 1000)");
+    const trades = syntheticTrades(150_000, start, DAY_NS, 8);
+    trades[100_000].size = 5000;
+    const client = await db.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await expect(writeTrades(client, meta(8), toColumns(trades))).rejects.toThrow(/test_small_size/);
+      await client.query("ROLLBACK");
+      expect((await client.query("SELECT 1 AS one")).rows[0].one).toBe(1);
+    } finally {
+      client.release();
+    }
+    expect(await countTrades(db.pool, 8)).toBe(0);
+  });
+
+  it("a bad value in the first chunk aborts the COPY before any data is sent", async () => {
+    const trades = syntheticTrades(10, JAN31, 1000, 9);
+    trades[0].side = -2;
+    const client = await db.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await expect(writeTrades(client, meta(9), toColumns(trades))).rejects.toThrow(/side -2/);
+      await client.query("ROLLBACK");
+      expect((await client.query("SELECT 1 AS one")).rows[0].one).toBe(1);
+    } finally {
+      client.release();
+    }
+    expect(await countTrades(db.pool, 9)).toBe(0);
+  });
+
   it("refuses to write outside a transaction", async () => {
     const client = await db.pool.connect();
     try {
@@ -332,6 +367,65 @@ describe("tick store edge cases", () => {
     try {
       await expect(readAll(client, { datasetId: 5, tickSizeNano: TICK })).rejects.toThrow(/not a multiple/);
       expect(await countTrades(client, 5)).toBe(11);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("CopyOutQuery streams a real COPY and survives a server error raised mid-stream", async () => {
+    const client = await db.pool.connect();
+    try {
+      const rows = { count: 0, row() { rows.count++; } };
+      const parser = new CopyBinaryParser();
+      const ok = client.query(new CopyOutQuery("COPY (SELECT g FROM generate_series(1, 100000) g) TO STDOUT (FORMAT binary)"));
+      for await (const chunk of ok) parser.push(chunk as Buffer, rows);
+      parser.end();
+      expect(rows.count).toBe(100_000);
+      expect(ok.rowCount).toBe(100_000);
+
+      const failing = client.query(
+        new CopyOutQuery("COPY (SELECT 1 / (g - 50000) FROM generate_series(1, 100000) g) TO STDOUT (FORMAT binary)"),
+      );
+      let received = 0;
+      await expect(
+        (async () => {
+          for await (const chunk of failing) received += (chunk as Buffer).length;
+        })(),
+      ).rejects.toThrow(/division by zero/);
+      expect(received).toBeGreaterThan(0);
+      expect((await client.query("SELECT 1 AS one")).rows[0].one).toBe(1);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("abandoning a large read ends the server's COPY (pool) or drains it (client)", async () => {
+    // ~15 MB of COPY data: far more than socket buffers hold, so the server is still sending.
+    const trades = syntheticTrades(300_000, BigInt(Date.UTC(2023, 3, 1)) * 1_000_000n, 5 * DAY_NS, 10);
+    await inTransaction((client) => writeTrades(client, meta(10), toColumns(trades)));
+    const activeCopies = async () =>
+      Number(
+        (
+          await db.pool.query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'COPY (SELECT ts_recv%' AND pid <> pg_backend_pid()",
+          )
+        ).rows[0].n,
+      );
+
+    for await (const batch of readTrades(db.pool, { datasetId: 10, tickSizeNano: TICK, maxBatchTicks: 1000 })) {
+      expect(batch.length).toBe(1000);
+      break;
+    }
+    for (let i = 0; i < 50 && (await activeCopies()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await activeCopies()).toBe(0);
+
+    const client = await db.pool.connect();
+    try {
+      for await (const batch of readTrades(client, { datasetId: 10, tickSizeNano: TICK, maxBatchTicks: 1000 })) {
+        expect(batch.length).toBe(1000);
+        break;
+      }
+      expect(await countTrades(client, 10)).toBe(trades.length);
     } finally {
       client.release();
     }

@@ -15,7 +15,7 @@
  */
 import { finished } from "node:stream/promises";
 import pg from "pg";
-import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { from as copyFrom } from "pg-copy-streams";
 import { AppError } from "../errors";
 import { allocateTradeColumns, trimTradeColumns, type TradeColumns } from "../market/trade-columns";
 import {
@@ -23,6 +23,7 @@ import {
   COPY_TRAILER_BYTES,
   CopyBinaryParser,
   CopyBinaryWriter,
+  CopyOutQuery,
   joinInt64,
   splitInt64,
   type CopyRowSink,
@@ -127,8 +128,8 @@ export async function ensureTradePartitions(db: TickDb, fromNs: bigint, toNs: bi
       client.release();
     }
   }
-  const wanted = monthlyTradePartitions(fromNs, toNs);
   if ((await tradeTableKind(db)) === "hypertable") return [];
+  const wanted = monthlyTradePartitions(fromNs, toNs);
   const missing = await missingPartitions(db, wanted);
   if (missing.length === 0) return [];
 
@@ -223,6 +224,12 @@ export async function writeTrades(client: pg.Client, meta: TradeWriteMeta, colum
   const stream = client.query(
     copyFrom(`COPY trade_ticks (${WRITE_COLUMNS}) FROM STDIN (FORMAT binary)`, { highWaterMark: 2 * chunkBytes }),
   );
+  // pg-copy-streams reports a server-side failure by emitting 'error' without destroying the
+  // stream; writing on after it (or destroying it) would touch a detached connection.
+  let serverError: Error | undefined;
+  stream.on("error", (error) => {
+    serverError ??= error;
+  });
   const done = finished(stream);
   done.catch(() => {}); // observed below; avoids an unhandled rejection while we encode
   try {
@@ -234,15 +241,19 @@ export async function writeTrades(client: pg.Client, meta: TradeWriteMeta, colum
       if (start === 0) writer.header();
       encodeTradeRows(writer, meta, tick, columns, start, end);
       if (end === n) writer.trailer();
+      if (serverError) throw serverError;
       if (!stream.write(writer.take())) await Promise.race([onceDrained(stream), done]);
     }
+    if (serverError) throw serverError;
     stream.end();
     await done;
   } catch (error) {
-    // Sends CopyFail (if the server has not failed already) and waits until the connection is
-    // ready again, so the caller can ROLLBACK on it.
-    stream.destroy(error as Error);
-    await done.catch(() => {});
+    if (!serverError) {
+      // Our own failure (bad data): send CopyFail and wait until the server has answered, so the
+      // connection is ready for the caller's ROLLBACK.
+      stream.destroy(error as Error);
+      await done.catch(() => {});
+    }
     throw error;
   }
   if (stream.rowCount !== n) throw new AppError("internal", `COPY wrote ${stream.rowCount} of ${n} trades`);
@@ -325,7 +336,7 @@ export async function* readTrades(db: TickDb, options: ReadTradesOptions): Async
   const client = owned ? await db.connect() : db;
   let streamEnded = false;
   let clean = false;
-  const stream = client.query(copyTo(sql));
+  const stream = client.query(new CopyOutQuery(sql));
   try {
     const parser = new CopyBinaryParser();
     for await (const chunk of stream.iterator({ destroyOnReturn: false })) {

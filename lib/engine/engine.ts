@@ -30,6 +30,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../errors";
+import { SeededRandom } from "../market/random";
 import type { TradeColumns } from "../market/trade-columns";
 import { Account } from "./account";
 import type { Fill, FillReason } from "./fill";
@@ -37,7 +38,6 @@ import { createFillModel, FILL_MODEL_NAMES, type FillModel, type FillModelName, 
 import type { Instrument } from "./instrument";
 import { IntervalClock } from "./interval-clock";
 import { assertOrderRequest, createMarketOrder, remainingQty, type Order, type Side } from "./order";
-import { createRandom, type Random } from "./random";
 import { computeMetrics, type BacktestResult } from "./result";
 import type { StrategyContext, StrategyHandlers, StrategyModule, TimeBar } from "./strategy";
 
@@ -50,7 +50,7 @@ export interface BacktestEngineConfig {
   readonly startingCashCents: number;
   /** Overrides the instrument's fee per contract per side, cents. */
   readonly feePerSideCents?: number;
-  /** Seed of ctx.random(), a 32-bit unsigned integer. */
+  /** Seed of ctx.random() (SeededRandom), a non-negative safe integer. */
   readonly seed: number;
   /** Entry latency, ns (default 0). */
   readonly latencyNs?: number;
@@ -64,7 +64,7 @@ const engineOptionsSchema = z.object({
   fillModel: z.enum(FILL_MODEL_NAMES as [FillModelName, ...FillModelName[]]),
   startingCashCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   feePerSideCents: z.number().int().min(0).max(1_000_000).optional(),
-  seed: z.number().int().min(0).max(0xffff_ffff),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   latencyNs: z.number().int().min(0).max(60e9).default(0),
   slippageTicks: z.number().int().min(0).max(10_000).default(0),
   equityIntervalSeconds: z.number().int().min(1).max(86_400).default(60),
@@ -84,9 +84,28 @@ interface WorkingOrder {
   activeAtOffset: number;
 }
 
-type Stage = "idle" | "running" | "ending" | "finished";
+/** "failed": a handler or the data raised an error; the engine refuses further calls. */
+type Stage = "idle" | "running" | "ending" | "finished" | "failed";
 
 const NS_PER_MS = 1_000_000n;
+
+/** A closed bar; its bigint times are computed only if a strategy reads them. */
+class ClosedTimeBar implements TimeBar {
+  constructor(
+    private readonly baseNs: bigint,
+    private readonly endOffset: number,
+    private readonly periodNs: number,
+    readonly closeTicks: number,
+  ) {}
+
+  get endNs(): bigint {
+    return this.baseNs + BigInt(this.endOffset);
+  }
+
+  get startNs(): bigint {
+    return this.baseNs + BigInt(this.endOffset - this.periodNs);
+  }
+}
 const EMPTY_TRADES: TradeColumns = {
   length: 0,
   baseNs: 0n,
@@ -102,7 +121,7 @@ export class BacktestEngine {
   private readonly handlers: StrategyHandlers;
   private readonly fillModel: FillModel;
   private readonly account: Account;
-  private readonly random: Random;
+  private readonly random: SeededRandom;
   private readonly ctx: StrategyContext;
   private readonly barClock: IntervalClock | null;
   private readonly equityClock: IntervalClock;
@@ -110,6 +129,9 @@ export class BacktestEngine {
   private stage: Stage = "idle";
   private batch: TradeColumns = EMPTY_TRADES;
   private baseNs = 0n;
+  /** baseNs = baseMs * 1e6 + baseSubMsNs, for ms timestamps without BigInt. */
+  private baseMs = 0;
+  private baseSubMsNs = 0;
   private batchOrdinal = -1;
   private nextIndex = 0;
   private eventsProcessed = 0;
@@ -123,6 +145,8 @@ export class BacktestEngine {
   private lastIndex = -1;
 
   private readonly working: WorkingOrder[] = [];
+  /** Signed remaining quantity of the working orders. */
+  private workingQty = 0;
   private readonly cancelled: Order[] = [];
   private readonly fills: Fill[] = [];
   private readonly equityTsMs: number[] = [];
@@ -148,7 +172,7 @@ export class BacktestEngine {
     this.handlers = strategy.create(params.data);
     this.fillModel = createFillModel(o.fillModel, { latencyNs: o.latencyNs, slippageTicks: o.slippageTicks });
     this.account = new Account(config.instrument, o.startingCashCents, o.feePerSideCents ?? config.instrument.feePerSideCents);
-    this.random = createRandom(o.seed);
+    this.random = new SeededRandom(o.seed);
     this.equityClock = new IntervalClock(o.equityIntervalSeconds * 1e9);
     if (this.handlers.onBar !== undefined && this.handlers.barIntervalNs === undefined) {
       throw new AppError("internal", `Strategy "${strategy.id}" handles bars but declares no barIntervalNs`);
@@ -162,8 +186,8 @@ export class BacktestEngine {
    * with the next batch; between calls `snapshot()` reports progress.
    */
   processBatch(batch: TradeColumns, from: number, to: number): void {
-    if (this.stage === "ending" || this.stage === "finished") {
-      throw new AppError("internal", "processBatch called after finish()");
+    if (this.stage !== "idle" && this.stage !== "running") {
+      throw new AppError("internal", `processBatch called on a ${this.stage} engine`);
     }
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > batch.length) {
       throw new AppError("internal", `processBatch: invalid range [${from}, ${to}) for a batch of ${batch.length} trades`);
@@ -173,14 +197,14 @@ export class BacktestEngine {
     if (sameBatch && from !== this.nextIndex) {
       throw new AppError("internal", `processBatch: chunk starts at ${from}, expected ${this.nextIndex}`);
     }
-    if (!sameBatch) this.beginBatch(batch, from);
-    if (this.stage === "idle") this.start(batch.tsOffsetNs[from]);
-
     try {
+      if (!sameBatch) this.beginBatch(batch, from);
+      if (this.stage === "idle") this.start(batch.tsOffsetNs[from]);
       if (this.handlers.onTrade === undefined) this.replayScan(batch, from, to);
       else this.replayWithTradeHandler(batch, from, to);
     } catch (error) {
-      throw this.asStrategyError(error, "onTrade");
+      this.stage = "failed";
+      throw error;
     }
 
     this.nextIndex = to;
@@ -192,7 +216,16 @@ export class BacktestEngine {
 
   /** Ends the run (see the module comment for the end-of-data sequence) and returns its result. */
   finish(): BacktestResult {
-    if (this.stage === "ending" || this.stage === "finished") throw new AppError("internal", "finish() called twice");
+    if (this.stage !== "idle" && this.stage !== "running") throw new AppError("internal", `finish() called on a ${this.stage} engine`);
+    try {
+      return this.end();
+    } catch (error) {
+      this.stage = "failed";
+      throw error;
+    }
+  }
+
+  private end(): BacktestResult {
     if (this.stage === "idle") this.start(0);
     const hasTrades = this.eventsProcessed > 0;
     this.stage = "ending";
@@ -206,6 +239,7 @@ export class BacktestEngine {
       this.cancelled.push(order);
     }
     this.working.length = 0;
+    this.workingQty = 0;
     this.stage = "finished";
 
     const positionQty = this.account.position.qty;
@@ -213,7 +247,7 @@ export class BacktestEngine {
       const side: Side = positionQty > 0 ? -1 : 1;
       const tsNs = this.baseNs + BigInt(this.lastTsOffset);
       const order = createMarketOrder(this.nextOrderId++, side, Math.abs(positionQty), tsNs);
-      this.applyFill(order, order.qty, this.lastPriceTicks, tsNs, {
+      this.applyFill(order, order.qty, this.lastPriceTicks, this.lastTsOffset, tsNs, {
         model: "end-of-data",
         batch: this.batchOrdinal,
         tradeIndex: this.lastIndex,
@@ -222,10 +256,14 @@ export class BacktestEngine {
         slippageTicks: 0,
       });
     } else if (hasTrades) {
-      this.recordEquity(this.baseNs + BigInt(this.lastTsOffset));
+      this.recordEquity(this.lastTsOffset);
     }
 
-    this.callHandler("onEnd", () => this.handlers.onEnd?.(this.ctx));
+    try {
+      this.handlers.onEnd?.(this.ctx);
+    } catch (error) {
+      throw this.asStrategyError(error, "onEnd");
+    }
 
     const trades = this.account.roundTrips.closed;
     const finalEquityCents = this.currentEquityCents();
@@ -253,16 +291,15 @@ export class BacktestEngine {
 
   // ---- replay loops -------------------------------------------------------------------------
 
+  /** Without onTrade: one compare per trade. (A plain for/if beats nested while loops in V8 here.) */
   private replayScan(batch: TradeColumns, from: number, to: number): void {
     const ts = batch.tsOffsetNs;
     let wake = this.wakeOffset;
-    let i = from;
-    for (;;) {
-      while (i < to && ts[i] < wake) i++;
-      if (i === to) return;
-      this.wakeAt(batch, i, from);
-      wake = this.wakeOffset;
-      i++;
+    for (let i = from; i < to; i++) {
+      if (ts[i] >= wake) {
+        this.wakeAt(batch, i, from);
+        wake = this.wakeOffset;
+      }
     }
   }
 
@@ -278,7 +315,11 @@ export class BacktestEngine {
       this.lastTsOffset = t;
       this.lastPriceTicks = px[i];
       this.nowOffset = t;
-      onTrade(ctx, i);
+      try {
+        onTrade(ctx, i);
+      } catch (error) {
+        throw this.asStrategyError(error, "onTrade");
+      }
     }
   }
 
@@ -301,7 +342,7 @@ export class BacktestEngine {
     }
     const equity = this.equityClock;
     if (t >= equity.endOffset) {
-      if (equity.isOpen) this.recordEquity(equity.endNs(this.baseNs));
+      if (equity.isOpen) this.recordEquity(equity.endOffset);
       equity.openAt(t);
     }
 
@@ -331,7 +372,8 @@ export class BacktestEngine {
             throw new AppError("internal", `Fill model ${this.fillModel.name} overfilled order ${order.id}`);
           }
           const tsNs = this.baseNs + BigInt(t);
-          this.applyFill(order, match.qty, match.priceTicks, tsNs, {
+          this.workingQty -= order.side * match.qty;
+          this.applyFill(order, match.qty, match.priceTicks, t, tsNs, {
             model: this.fillModel.name,
             batch: this.batchOrdinal,
             tradeIndex: i,
@@ -360,8 +402,12 @@ export class BacktestEngine {
     this.stage = "running";
     this.nowOffset = firstOffset;
     this.lastTsOffset = firstOffset;
-    if (this.batchOrdinal >= 0) this.recordEquity(this.baseNs + BigInt(firstOffset));
-    this.callHandler("onStart", () => this.handlers.onStart(this.ctx));
+    if (this.batchOrdinal >= 0) this.recordEquity(firstOffset);
+    try {
+      this.handlers.onStart(this.ctx);
+    } catch (error) {
+      throw this.asStrategyError(error, "onStart");
+    }
   }
 
   private beginBatch(batch: TradeColumns, from: number): void {
@@ -382,30 +428,41 @@ export class BacktestEngine {
     this.equityClock.rebase(previousBaseNs, baseNs);
     this.batch = batch;
     this.baseNs = baseNs;
+    let subMs = baseNs % NS_PER_MS;
+    if (subMs < 0n) subMs += NS_PER_MS;
+    this.baseMs = Number((baseNs - subMs) / NS_PER_MS);
+    this.baseSubMsNs = Number(subMs);
     this.batchOrdinal++;
     this.nextIndex = from;
     this.updateWake();
   }
 
   private closeBar(bars: IntervalClock): void {
-    const bar: TimeBar = {
-      startNs: bars.startNs(this.baseNs),
-      endNs: bars.endNs(this.baseNs),
-      closeTicks: this.lastPriceTicks,
-    };
+    const bar = new ClosedTimeBar(this.baseNs, bars.endOffset, bars.periodNs, this.lastPriceTicks);
     bars.isOpen = false;
-    this.callHandler("onBar", () => this.handlers.onBar!(this.ctx, bar));
+    try {
+      this.handlers.onBar!(this.ctx, bar);
+    } catch (error) {
+      throw this.asStrategyError(error, "onBar");
+    }
   }
 
-  private applyFill(order: Order, qty: number, priceTicks: number, tsNs: bigint, reason: FillReason): void {
+  /** Books a fill of `order` at offset `t` (= tsNs - baseNs). */
+  private applyFill(order: Order, qty: number, priceTicks: number, t: number, tsNs: bigint, reason: FillReason): void {
     order.filledQty += qty;
     if (order.filledQty === order.qty) order.status = "filled";
     const feeCents = this.account.applyFill(order.side, qty, priceTicks, tsNs);
     const fill: Fill = { id: this.nextFillId++, orderId: order.id, side: order.side, qty, priceTicks, tsNs, feeCents, reason };
     this.fills.push(fill);
-    this.recordEquity(tsNs);
+    this.recordEquity(t);
     const onFill = this.handlers.onFill;
-    if (onFill !== undefined) this.callHandler("onFill", () => onFill(this.ctx, fill));
+    if (onFill !== undefined) {
+      try {
+        onFill(this.ctx, fill);
+      } catch (error) {
+        throw this.asStrategyError(error, "onFill");
+      }
+    }
   }
 
   private submitMarket(side: Side, qty: number): Order {
@@ -417,34 +474,22 @@ export class BacktestEngine {
     }
     const activeAtOffset = this.nowOffset + this.fillModel.latencyNs;
     this.working.push({ order, activeAtOffset });
+    this.workingQty += side * qty;
     if (activeAtOffset < this.wakeOffset) this.wakeOffset = activeAtOffset;
     return order;
   }
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  private recordEquity(tsNs: bigint): void {
-    this.equityTsMs.push(Number(tsNs / NS_PER_MS));
+  /** Appends an equity point at offset `t` from the batch origin (ms floored, exact below 2^53 ns). */
+  private recordEquity(t: number): void {
+    this.equityTsMs.push(this.baseMs + Math.floor((this.baseSubMsNs + t) / 1e6));
     this.equityCents.push(this.currentEquityCents());
   }
 
   private currentEquityCents(): number {
     const mark = this.lastPriceTicks;
     return this.account.equityCents(Number.isNaN(mark) ? 0 : mark);
-  }
-
-  private workingQty(): number {
-    let qty = 0;
-    for (const { order } of this.working) qty += order.side * remainingQty(order);
-    return qty;
-  }
-
-  private callHandler(name: string, call: () => void): void {
-    try {
-      call();
-    } catch (error) {
-      throw this.asStrategyError(error, name);
-    }
   }
 
   private asStrategyError(error: unknown, handler: string): AppError {
@@ -479,7 +524,7 @@ export class BacktestEngine {
         },
       },
       get workingQty() {
-        return engine.workingQty();
+        return engine.workingQty;
       },
       account: {
         get equityCents() {
@@ -496,7 +541,7 @@ export class BacktestEngine {
         },
       },
       submitMarket: (side, qty) => this.submitMarket(side, qty),
-      random: () => this.random(),
+      random: () => this.random.next(),
     };
   }
 }

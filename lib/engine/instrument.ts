@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../errors";
+import { ticksToPrice, type ContractSpec } from "../market/contract-spec";
 
 export interface Instrument {
   /** Root symbol, e.g. "MNQ". */
@@ -47,4 +48,9 @@ export function pointsToTicks(instrument: Instrument, points: number): number {
     throw new AppError("bad_request", `Price ${points} is not a multiple of the tick size ${instrument.tickSize}`);
   }
   return rounded;
+}
+
+/** The engine's view of a contract specification; `feePerSideCents` defaults to the spec's default fee. */
+export function instrumentFromContractSpec(spec: ContractSpec, feePerSideCents = spec.defaultFeePerSideCents): Instrument {
+  return defineInstrument({ symbol: spec.root, tickSize: ticksToPrice(spec, 1), tickValueCents: spec.tickValueCents, feePerSideCents });
 }

@@ -41,9 +41,16 @@ export class IntervalClock {
     }
   }
 
-  /** Opens the interval holding the event at offset `t`. */
+  /** Opens the interval holding the event at offset `t` (at or after the previous end, if any). */
   openAt(t: number): void {
     const period = this.periodNs;
+    const next = this.endOffset + period;
+    if (t >= this.endOffset && t < next) {
+      // Dense data: the event falls in the interval right after the previous one.
+      this.endOffset = next;
+      this.isOpen = true;
+      return;
+    }
     let intoInterval = (t + this.phase) % period;
     if (intoInterval < 0) intoInterval += period;
     this.endOffset = t - intoInterval + period;

@@ -10,15 +10,17 @@
  * message is shown to the user); an infrastructure error (database unreachable...) is rethrown so
  * pg-boss retries the job with backoff; cancellation and the time limit end the run cleanly.
  */
-import { createHash } from "node:crypto";
 import type pg from "pg";
 import { AppError, isTransientError } from "../errors";
 import type { Logger } from "../log/logger";
 import type { Db } from "../db/prisma";
 import { getContractSpec } from "../market/contract-spec";
+import { instrumentFromContractSpec } from "../engine/instrument";
 import { countTrades, readTrades } from "../data/tick-store";
-import { BacktestEngine, type BacktestResult } from "../engine/engine";
-import { getStrategy } from "../strategies";
+import { BacktestEngine } from "../engine/engine";
+import type { BacktestResult } from "../engine/result";
+import { resultHash } from "../engine/result-hash";
+import { findStrategy } from "../strategies";
 import { runConfigSchema } from "./run-config";
 import type { RunProgressDto, RunStatus } from "./run-dto";
 
@@ -114,10 +116,14 @@ async function readState(pool: pg.Pool, runId: string): Promise<RunProgressDto |
   };
 }
 
-export function hashResult(result: BacktestResult): string {
-  return createHash("sha256")
-    .update(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))
-    .digest("hex");
+/** Metrics as stored with the result: the engine's figures plus the run's start and end equity. */
+function storedMetrics(result: BacktestResult) {
+  return { ...result.metrics, events: result.events, startingCashUsd: result.startingCashCents / 100, finalEquityUsd: result.finalEquityCents / 100 };
+}
+
+/** The equity series for charts, in USD. */
+function storedEquity(result: BacktestResult) {
+  return { tsMs: result.equity.tsMs, equityUsd: result.equity.equityCents.map((c) => c / 100) };
 }
 
 async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult): Promise<boolean> {
@@ -128,7 +134,7 @@ async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult):
       `UPDATE runs SET status = 'succeeded', progress = 1, finished_at = now(), heartbeat_at = now(), eta_ms = 0,
               events_processed = $3, equity_cents = $4
         WHERE id = $1 AND attempt = $2 AND status = 'running' AND NOT cancel_requested`,
-      [run.id, run.attempt, result.events, Math.round(result.metrics.netPnlCents + result.startingCashCents)],
+      [run.id, run.attempt, result.events, result.finalEquityCents],
     );
     if (!owned.rowCount) {
       await client.query("ROLLBACK");
@@ -136,7 +142,7 @@ async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult):
     }
     await client.query(
       `INSERT INTO run_results (run_id, attempt, metrics, equity, trade_count, result_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [run.id, run.attempt, JSON.stringify(result.metrics), JSON.stringify(result.equity), result.trades.length, hashResult(result)],
+      [run.id, run.attempt, JSON.stringify(storedMetrics(result)), JSON.stringify(storedEquity(result)), result.trades.length, resultHash(result)],
     );
     const trades = result.trades;
     for (let start = 0; start < trades.length; start += 1000) {
@@ -144,7 +150,7 @@ async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult):
       const values: unknown[] = [];
       const tuples = slice.map((t, j) => {
         const o = j * 10;
-        values.push(run.id, start + j + 1, t.side, t.qty, t.entryNs.toString(), t.exitNs.toString(), t.entryPrice, t.exitPrice, t.pnlCents, t.feesCents);
+        values.push(run.id, start + j + 1, t.side, t.qty, t.entryTimeNs.toString(), t.exitTimeNs.toString(), t.entryPrice, t.exitPrice, t.pnlCents, t.feesCents);
         return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, $${o + 9}, $${o + 10})`;
       });
       await client.query(
@@ -189,7 +195,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
   };
 
   // Validate everything the run depends on; problems here are the user's to fix, not retried.
-  const strategy = getStrategy(run.strategy_id);
+  const strategy = findStrategy(run.strategy_id);
   if (!strategy) return fail("failed", `Unknown strategy "${run.strategy_id}"`);
   const params = strategy.paramsSchema.safeParse(run.params);
   if (!params.success) return fail("failed", `Invalid strategy parameters: ${params.error.issues.map((i) => i.message).join("; ")}`);
@@ -208,13 +214,10 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
   let engine: BacktestEngine;
   try {
     engine = new BacktestEngine({
-      instrument: {
-        symbol: spec.root,
-        tickSize: Number(spec.tickSize),
-        tickValueCents: spec.tickValueCents,
-        feePerSideCents:
-          config.data.feePerSideUsd === undefined ? spec.defaultFeePerSideCents : Math.round(config.data.feePerSideUsd * 100),
-      },
+      instrument: instrumentFromContractSpec(
+        spec,
+        config.data.feePerSideUsd === undefined ? spec.defaultFeePerSideCents : Math.round(config.data.feePerSideUsd * 100),
+      ),
       strategy,
       params: params.data,
       fillModel: config.data.fillModel,
@@ -254,7 +257,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
               eta_ms = $8, heartbeat_at = now()
         WHERE id = $1 AND attempt = $2 AND status = 'running'
         RETURNING cancel_requested, heartbeat_at`,
-      [run.id, run.attempt, progress, processed, rate, snap.simTimeNs === null ? null : snap.simTimeNs.toString(), Math.round(snap.equityCents), etaMs],
+      [run.id, run.attempt, progress, processed, rate, snap.simTimeNs === 0n ? null : snap.simTimeNs.toString(), Math.round(snap.equityCents), etaMs],
     );
     if (!rows[0]) throw new LostOwnership();
     cancelRequested = rows[0].cancel_requested;
@@ -265,7 +268,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
       eventsProcessed: processed,
       eventsTotal: total,
       eventsPerSec: rate,
-      simTimeNs: snap.simTimeNs === null ? null : snap.simTimeNs.toString(),
+      simTimeNs: snap.simTimeNs === 0n ? null : snap.simTimeNs.toString(),
       equityUsd: Math.round(snap.equityCents) / 100,
       etaMs,
       heartbeatAt: rows[0].heartbeat_at.toISOString(),

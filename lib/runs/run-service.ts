@@ -7,7 +7,7 @@ import { AppError, badRequest, notFound } from "../errors";
 import type { Principal } from "../auth/roles";
 import type { Db } from "../db/prisma";
 import { BACKTEST_QUEUE, BACKTEST_RETRY, type BacktestJob } from "../jobs/queue";
-import { getStrategy } from "../strategies";
+import { findStrategy } from "../strategies";
 import { createRunSchema, type CreateRunInput } from "./run-config";
 import { toRunDto, type RunDto } from "./run-dto";
 import type { Run } from "../generated/prisma/client.ts";
@@ -31,7 +31,7 @@ async function loadDataset(db: Db, input: { datasetId?: number; datasetName?: st
 
 export async function createRun(deps: RunServiceDeps, principal: Principal, raw: CreateRunInput): Promise<RunDto> {
   const input = createRunSchema.parse(raw);
-  const strategy = getStrategy(input.strategyId);
+  const strategy = findStrategy(input.strategyId);
   if (!strategy) throw badRequest(`Unknown strategy "${input.strategyId}"`);
   const parsedParams = strategy.paramsSchema.safeParse(input.params);
   if (!parsedParams.success) {
@@ -151,8 +151,10 @@ export interface RunResultDto {
     exitNs: string;
     entryPrice: number;
     exitPrice: number;
+    /** Gross P&L (before fees). */
     pnlUsd: number;
     feesUsd: number;
+    netUsd: number;
   }>;
 }
 
@@ -177,6 +179,7 @@ export async function getRunResult(db: Db, principal: Principal, runId: string, 
       exitPrice: t.exitPrice,
       pnlUsd: Number(t.pnlCents) / 100,
       feesUsd: Number(t.feesCents) / 100,
+      netUsd: Number(t.pnlCents - t.feesCents) / 100,
     })),
   };
 }

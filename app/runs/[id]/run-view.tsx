@@ -1,0 +1,119 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import type { RunDto } from "@/lib/runs/run-dto";
+import { api, queryKeys } from "@/lib/ui/api";
+import { ErrorAlert } from "@/lib/ui/error-alert";
+import { StatusBadge } from "@/lib/ui/status-badge";
+import { useNow } from "@/lib/ui/use-now";
+import { isStalledNow } from "@/lib/ui/run-progress";
+import { RunConfig } from "./run-config";
+import { RunProgressPanel } from "./run-progress-panel";
+import { RunResults } from "./run-results";
+import { useLiveRun } from "./use-live-run";
+
+export function RunView({ initialRun }: { initialRun: RunDto }) {
+  const run = initialRun;
+  const queryClient = useQueryClient();
+  const { progress, liveEquity, connection, denied, apply } = useLiveRun(initialRun);
+  const now = useNow();
+  const [cancelRequested, setCancelRequested] = useState(false);
+
+  const cancel = useMutation({
+    mutationFn: () => api.cancelRun(run.id),
+    onSuccess: (updated) => {
+      setCancelRequested(true);
+      apply(updated);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runs });
+    },
+  });
+
+  const succeeded = progress.status === "succeeded";
+  const result = useQuery({
+    queryKey: queryKeys.runResult(run.id),
+    queryFn: () => api.runResult(run.id),
+    enabled: succeeded,
+    staleTime: Infinity,
+  });
+
+  const cancellable = progress.status === "queued" || progress.status === "running";
+  const stalled = isStalledNow(progress, now);
+
+  return (
+    <div className="space-y-4" data-testid="run-view" data-run-id={run.id}>
+      <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
+        <Link href="/" className="hover:text-zinc-300">
+          Backtests
+        </Link>
+        <span aria-hidden className="mx-1.5">
+          /
+        </span>
+        <span className="font-mono text-zinc-400">{run.id.slice(0, 8)}</span>
+      </nav>
+
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="text-lg font-semibold text-zinc-100" data-testid="run-name">
+          {run.name}
+        </h1>
+        <StatusBadge status={progress.status} stalled={stalled} />
+        {cancellable && (
+          <div className="ml-auto flex items-center gap-2">
+            {cancelRequested && progress.status === "running" && (
+              <span className="text-xs text-zinc-400" role="status">
+                Cancellation requested; the run stops at its next checkpoint.
+              </span>
+            )}
+            <button type="button" className="btn btn-danger" onClick={() => cancel.mutate()} disabled={cancel.isPending || cancelRequested}>
+              {cancel.isPending || cancelRequested ? "Cancelling…" : "Cancel run"}
+            </button>
+          </div>
+        )}
+      </header>
+
+      {cancel.isError && <ErrorAlert error={cancel.error} title="Could not cancel the run" />}
+
+      <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,1fr)_340px]">
+        <div className="min-w-0 space-y-4">
+          <RunProgressPanel
+            progress={progress}
+            liveEquity={liveEquity}
+            connection={connection}
+            denied={denied}
+            now={now}
+            stalled={stalled}
+            startingCashUsd={startingCash(run.config)}
+            showLiveChart={!succeeded}
+          />
+          {succeeded && (
+            <section className="panel" aria-labelledby="results-heading">
+              <div className="panel-header">
+                <h2 id="results-heading" className="panel-title">
+                  Results
+                </h2>
+                {result.data && (
+                  <span className="font-mono text-[11px] text-zinc-500" title="Result hash: identical inputs give an identical hash">
+                    hash {result.data.resultHash.slice(0, 16)}
+                  </span>
+                )}
+              </div>
+              {result.isPending && <p className="p-3 text-sm text-zinc-500">Loading results…</p>}
+              {result.isError && (
+                <div className="p-3">
+                  <ErrorAlert error={result.error} title="Could not load the results" />
+                </div>
+              )}
+              {result.data && <RunResults result={result.data} />}
+            </section>
+          )}
+        </div>
+        <RunConfig run={run} engineVersion={run.engineVersion} />
+      </div>
+    </div>
+  );
+}
+
+function startingCash(config: unknown): number | null {
+  const value = (config as { startingCashUsd?: unknown } | null)?.startingCashUsd;
+  return typeof value === "number" ? value : null;
+}

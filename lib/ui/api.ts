@@ -1,0 +1,151 @@
+/**
+ * Browser-side access to Tickbench's JSON API. Every non-2xx answer becomes an `ApiError` carrying
+ * the server's `{ error: { code, message, issues?, details? } }` so forms can show it as is.
+ * Response types mirror the API's DTOs; they are declared here because the server modules that
+ * define them import database code that must not reach the browser bundle.
+ */
+import type { RunDto } from "../runs/run-dto";
+import type { EquityColumns } from "./series";
+
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly issues: ApiIssue[];
+  readonly details: unknown;
+
+  constructor(status: number, body: { code?: string; message?: string; issues?: ApiIssue[]; details?: unknown } | undefined) {
+    super(body?.message || `Request failed (HTTP ${status})`);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = body?.code ?? "http_error";
+    this.issues = Array.isArray(body?.issues) ? body.issues : [];
+    this.details = body?.details;
+  }
+}
+
+/** Field issues of an error: zod `issues`, plus `details` when it is a list of `{ path, message }`. */
+export function apiIssues(error: ApiError): ApiIssue[] {
+  const details = Array.isArray(error.details) && error.details.every(isIssue) ? (error.details as ApiIssue[]) : [];
+  return [...error.issues, ...details];
+}
+
+export function isIssue(value: unknown): value is ApiIssue {
+  return !!value && typeof value === "object" && typeof (value as ApiIssue).message === "string";
+}
+
+async function readError(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } ; message?: string };
+    // Tickbench routes answer { error: {...} }; better-auth answers { message }.
+    return new ApiError(res.status, body.error ?? { message: body.message });
+  } catch {
+    return new ApiError(res.status, undefined);
+  }
+}
+
+export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, { credentials: "same-origin", cache: "no-store", ...init, headers: { accept: "application/json", ...init?.headers } });
+  if (!res.ok) throw await readError(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
+  return apiFetch<T>(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+// ----- Response shapes -----------------------------------------------------------------------
+
+export interface DatasetSummary {
+  id: number;
+  name: string;
+  instrument: string;
+  schema: string;
+  version: number;
+  status: string;
+  recordCount: number;
+  start: string | null;
+  end: string | null;
+}
+
+export interface StrategySummary {
+  id: string;
+  name: string;
+  description?: string;
+  /** JSON Schema of the parameters (z.toJSONSchema). */
+  params?: unknown;
+  /** Same schema under the name lib/strategies/describe.ts uses. */
+  paramsJsonSchema?: unknown;
+  defaults?: unknown;
+}
+
+/** The parameter schema of a strategy, whichever name the API gives it. */
+export const strategyParamsSchema = (s: StrategySummary | undefined): unknown => s?.params ?? s?.paramsJsonSchema;
+
+export interface UserSummary {
+  id: string;
+  email: string;
+  name: string;
+  role: "admin" | "analyst";
+  createdAt: string;
+}
+
+export interface RunMetrics {
+  netPnlUsd?: number;
+  grossPnlUsd?: number;
+  feesUsd?: number;
+  roundTrips?: number;
+  winners?: number;
+  losers?: number;
+  [key: string]: unknown;
+}
+
+export interface TradeRow {
+  seq: number;
+  /** 1 long, -1 short. */
+  side: number;
+  qty: number;
+  entryNs: string;
+  exitNs: string;
+  entryPrice: number;
+  exitPrice: number;
+  pnlUsd: number;
+  feesUsd: number;
+}
+
+export interface RunResult {
+  runId: string;
+  metrics: RunMetrics;
+  /** USD column as specified; the engine currently stores `equityCents` (see zipEquity). */
+  equity: EquityColumns;
+  tradeCount: number;
+  resultHash: string;
+  trades: TradeRow[];
+}
+
+export const api = {
+  datasets: () => apiFetch<{ datasets: DatasetSummary[] }>("/api/datasets"),
+  strategies: () => apiFetch<{ strategies: StrategySummary[] }>("/api/strategies"),
+  runs: () => apiFetch<{ runs: RunDto[] }>("/api/runs"),
+  run: (id: string) => apiFetch<RunDto>(`/api/runs/${encodeURIComponent(id)}`),
+  runResult: (id: string) => apiFetch<RunResult>(`/api/runs/${encodeURIComponent(id)}/result`),
+  cancelRun: (id: string) => apiPost<RunDto>(`/api/runs/${encodeURIComponent(id)}/cancel`),
+  createRun: (body: unknown) => apiPost<RunDto>("/api/runs", body),
+  users: () => apiFetch<{ users: UserSummary[] }>("/api/admin/users"),
+  createUser: (body: { email: string; password: string; role: string }) => apiPost<UserSummary>("/api/admin/users", body),
+};
+
+/** Query keys shared by the pages, so one invalidation refreshes every view of the same data. */
+export const queryKeys = {
+  datasets: ["datasets"] as const,
+  strategies: ["strategies"] as const,
+  runs: ["runs"] as const,
+  run: (id: string) => ["runs", id] as const,
+  runResult: (id: string) => ["runs", id, "result"] as const,
+  users: ["admin", "users"] as const,
+};

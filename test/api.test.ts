@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "./db";
+import { bootstrapTestDatabase, seedDataset } from "./support/system";
+import { createUser } from "../lib/auth/users";
+import { createApiToken } from "../lib/auth/api-tokens";
+import { BACKTEST_QUEUE } from "../lib/jobs/queue";
+
+/**
+ * The HTTP API through the real route handlers (zod validation, authorization, error mapping),
+ * against a real PostgreSQL. No worker runs here: created runs stay queued.
+ */
+describe("HTTP API", () => {
+  let db: TestDatabase;
+  const tokens: Record<"admin" | "ana" | "bob", string> = { admin: "", ana: "", bob: "" };
+  type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  let routes: Record<string, Record<string, Handler>>;
+
+  const call = async (
+    route: string,
+    method: string,
+    opts: { as?: keyof typeof tokens; body?: unknown; raw?: string; params?: Record<string, string>; query?: string } = {},
+  ) => {
+    const headers = new Headers({ "content-type": "application/json" });
+    if (opts.as) headers.set("authorization", `Bearer ${tokens[opts.as]}`);
+    const req = new Request(`http://localhost/api/${route}${opts.query ?? ""}`, {
+      method,
+      headers,
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+    const res = await routes[route][method](req, { params: Promise.resolve(opts.params ?? {}) });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* text body (metrics) */
+    }
+    return { status: res.status, body };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await bootstrapTestDatabase(db);
+    await seedDataset(db, "api-demo");
+    process.env.DATABASE_URL = db.url;
+    const admin = await db.prisma.user.findFirstOrThrow({ where: { role: "admin" } });
+    const ana = await createUser(db.prisma, { email: "ana@test.local", password: "password-ana" });
+    const bob = await createUser(db.prisma, { email: "bob@test.local", password: "password-bob" });
+    tokens.admin = (await createApiToken(db.prisma, admin.id)).token;
+    tokens.ana = (await createApiToken(db.prisma, ana.id)).token;
+    tokens.bob = (await createApiToken(db.prisma, bob.id)).token;
+    routes = {
+      me: await import("../app/api/me/route"),
+      runs: await import("../app/api/runs/route"),
+      "runs/[id]": await import("../app/api/runs/[id]/route"),
+      "runs/[id]/cancel": await import("../app/api/runs/[id]/cancel/route"),
+      "admin/users": await import("../app/api/admin/users/route"),
+      datasets: await import("../app/api/datasets/route"),
+      strategies: await import("../app/api/strategies/route"),
+      health: await import("../app/api/health/route"),
+      metrics: await import("../app/api/metrics/route"),
+    } as unknown as typeof routes;
+  });
+  afterAll(async () => {
+    const { getServerContext } = await import("../lib/server/context");
+    const ctx = await getServerContext();
+    await ctx.boss.stop({ graceful: false, wait: true });
+    await ctx.db.$disconnect();
+    await ctx.pool.end();
+    await db.drop();
+  });
+
+  it("answers 401 with a JSON error when no credentials are given", async () => {
+    const res = await call("me", "GET");
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe("unauthenticated");
+  });
+
+  it("identifies the caller of a Bearer token", async () => {
+    const res = await call("me", "GET", { as: "ana" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ email: "ana@test.local", role: "analyst" });
+  });
+
+  it("forbids admin APIs to analysts (403) and allows them to admins", async () => {
+    expect((await call("admin/users", "GET", { as: "ana" })).status).toBe(403);
+    const ok = await call("admin/users", "GET", { as: "admin" });
+    expect(ok.status).toBe(200);
+    expect(ok.body.users.map((u: { email: string }) => u.email)).toContain("bob@test.local");
+    const created = await call("admin/users", "POST", { as: "admin", body: { email: "cy@test.local", password: "password-cy", role: "analyst" } });
+    expect(created.status).toBe(201);
+    expect(created.body).not.toHaveProperty("password");
+    expect((await call("admin/users", "POST", { as: "ana", body: { email: "x@test.local", password: "password-x" } })).status).toBe(403);
+  });
+
+  it("lists datasets and strategies with their parameter schema", async () => {
+    const datasets = await call("datasets", "GET", { as: "bob" });
+    expect(datasets.body.datasets[0]).toMatchObject({ name: "api-demo", instrument: "MNQ", status: "ready" });
+    const strategies = await call("strategies", "GET", { as: "bob" });
+    const sma = strategies.body.strategies.find((s: { id: string }) => s.id === "sma-cross");
+    expect(sma.params.properties.fast.default).toBe(10);
+    expect(sma.params.properties.slow.default).toBe(30);
+  });
+
+  it("rejects bad run requests with 4xx and a clear message", async () => {
+    const malformed = await call("runs", "POST", { as: "ana", raw: "{not json" });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/valid JSON/);
+    const unknownField = await call("runs", "POST", { as: "ana", body: { datasetName: "api-demo", strategyId: "sma-cross", bogus: 1 } });
+    expect(unknownField.status).toBe(400);
+    const unknownStrategy = await call("runs", "POST", { as: "ana", body: { datasetName: "api-demo", strategyId: "nope" } });
+    expect(unknownStrategy.status).toBe(400);
+    expect(unknownStrategy.body.error.message).toMatch(/Unknown strategy/);
+    const badParams = await call("runs", "POST", { as: "ana", body: { datasetName: "api-demo", strategyId: "sma-cross", params: { fast: 50, slow: 10 } } });
+    expect(badParams.status).toBe(400);
+    expect(badParams.body.error.details.length).toBeGreaterThan(0);
+    const noDataset = await call("runs", "POST", { as: "ana", body: { datasetName: "missing", strategyId: "sma-cross" } });
+    expect(noDataset.status).toBe(404);
+    expect(await db.prisma.run.count()).toBe(0);
+  });
+
+  it("enqueues a valid run (202) without running it, and keeps private runs private", async () => {
+    const created = await call("runs", "POST", { as: "ana", body: { datasetName: "api-demo", strategyId: "sma-cross", params: { fast: 5 } } });
+    expect(created.status).toBe(202);
+    expect(created.body.status).toBe("queued");
+    expect(created.body.params).toEqual({ barSeconds: 60, fast: 5, slow: 30, qty: 1 });
+    const job = await db.pool.query("SELECT name, state, data FROM pgboss.job WHERE id = $1", [
+      (await db.prisma.run.findUniqueOrThrow({ where: { id: created.body.id } })).jobId,
+    ]);
+    expect(job.rows[0]).toMatchObject({ name: BACKTEST_QUEUE, state: "created", data: { runId: created.body.id } });
+
+    const id = created.body.id;
+    expect((await call("runs/[id]", "GET", { as: "ana", params: { id } })).status).toBe(200);
+    expect((await call("runs/[id]", "GET", { as: "bob", params: { id } })).status).toBe(404);
+    expect((await call("runs/[id]", "GET", { as: "admin", params: { id } })).status).toBe(404);
+    expect((await call("runs/[id]", "GET", { as: "ana", params: { id: "not-a-uuid" } })).status).toBe(404);
+    expect((await call("runs", "GET", { as: "bob" })).body.runs).toEqual([]);
+    expect((await call("runs/[id]/cancel", "POST", { as: "bob", params: { id } })).status).toBe(404);
+
+    const cancelled = await call("runs/[id]/cancel", "POST", { as: "ana", params: { id } });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe("cancelled");
+    expect((await call("runs/[id]/cancel", "POST", { as: "ana", params: { id } })).status).toBe(409);
+  });
+
+  it("reports health and Prometheus metrics", async () => {
+    const health = await call("health", "GET");
+    expect(health.status).toBe(200);
+    expect(health.body.database.ok).toBe(true);
+    expect(health.body.queue.ok).toBe(true);
+    const metrics = await call("metrics", "GET");
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('tickbench_runs{status="cancelled"} 1');
+    expect(metrics.body).toContain("tickbench_queue_depth");
+  });
+});
