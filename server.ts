@@ -36,15 +36,18 @@ async function main() {
   const io = new Server(server, { path: "/socket.io", serveClient: false, adapter: createAdapter(ctx.pool) });
   const watchSchema = z.object({ runId: z.string().uuid() });
 
-  io.on("connection", async (socket) => {
+  io.on("connection", (socket) => {
     const headers = new Headers();
     for (const [k, v] of Object.entries(socket.handshake.headers)) if (typeof v === "string") headers.set(k, v);
-    const principal = await resolvePrincipal(ctx.db, ctx.auth, headers).catch(() => null);
+    // Listeners are registered synchronously (a client may emit right after connecting); the
+    // caller is resolved once and awaited by each handler.
+    const principalPromise = resolvePrincipal(ctx.db, ctx.auth, headers).catch(() => null);
     socket.on(EVENTS.watch, async (payload: unknown) => {
       const parsed = watchSchema.safeParse(payload);
       if (!parsed.success) return socket.emit(EVENTS.denied, { message: "Invalid run id" });
       const { runId } = parsed.data;
       try {
+        const principal = await principalPromise;
         if (!principal) throw new Error("Sign in required");
         const run = await getRunRow(ctx.db, principal, runId);
         await socket.join(runRoom(runId));

@@ -98,8 +98,8 @@ describe("HTTP API", () => {
     expect(datasets.body.datasets[0]).toMatchObject({ name: "api-demo", instrument: "MNQ", status: "ready" });
     const strategies = await call("strategies", "GET", { as: "bob" });
     const sma = strategies.body.strategies.find((s: { id: string }) => s.id === "sma-cross");
-    expect(sma.params.properties.fast.default).toBe(10);
-    expect(sma.params.properties.slow.default).toBe(30);
+    expect(sma.paramsJsonSchema.properties.fast.default).toBe(10);
+    expect(sma.paramsJsonSchema.properties.slow.default).toBe(30);
   });
 
   it("rejects bad run requests with 4xx and a clear message", async () => {

@@ -8,7 +8,6 @@
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { Emitter } from "@socket.io/postgres-emitter";
 import { loadEnv } from "../lib/config/env";
 import { createPool } from "../lib/db/pool";
 import { createPrisma } from "../lib/db/prisma";
@@ -16,7 +15,7 @@ import { BACKTEST_QUEUE, backtestJobSchema, ensureQueues, startBoss } from "../l
 import { createLogger } from "../lib/log/logger";
 import { executeRun } from "../lib/runs/run-executor";
 import { reapRuns } from "../lib/runs/run-reaper";
-import { EVENTS, runRoom } from "../lib/realtime/channels";
+import { ProgressEmitter } from "../lib/realtime/progress-emitter";
 import { codeVersion } from "../lib/version";
 
 async function main() {
@@ -30,7 +29,7 @@ async function main() {
   const concurrency = Math.max(1, env.WORKER_CONCURRENCY);
   const pool = createPool(env.DATABASE_URL, concurrency * 2 + 4);
   const db = createPrisma(env.DATABASE_URL, 4);
-  const emitter = new Emitter(pool);
+  const emitter = new ProgressEmitter(pool);
   const engineVersion = codeVersion();
   const chunkEvents = Number(process.env.WORKER_CHUNK_EVENTS ?? 250_000);
   const chunkDelayMs = Number(process.env.WORKER_CHUNK_DELAY_MS ?? 0);
@@ -81,7 +80,7 @@ async function main() {
     shuttingDown: () => stopping,
     publish: (state: Parameters<Parameters<typeof executeRun>[0]["publish"]>[0]) => {
       try {
-        emitter.to(runRoom(state.runId)).emit(EVENTS.state, state);
+        emitter.publish(state);
       } catch (err) {
         log.warn({ err }, "progress publish failed");
       }

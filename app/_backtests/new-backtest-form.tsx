@@ -53,7 +53,7 @@ export function NewBacktestForm() {
   const strategyId = values.strategyId || strategies[0]?.id || "";
   const strategy = strategies.find((s) => s.id === strategyId);
   const dataset = readyDatasets.find((d) => String(d.id) === datasetId);
-  const fields = useMemo(() => paramFields(strategyParamsSchema(strategy)), [strategy]);
+  const fields = useMemo(() => paramFields(strategyParamsSchema(strategy), strategy?.defaults), [strategy]);
   const rawParams = paramValues[strategyId] ?? {};
 
   const createRun = useMutation({

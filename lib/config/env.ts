@@ -7,7 +7,7 @@ import { z } from "zod";
 const intFromEnv = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
 export const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   /** External PostgreSQL. When unset an embedded PostgreSQL is started under `.data/`. */
   DATABASE_URL: z.string().url().optional(),
   /** Port of the embedded PostgreSQL (chosen so it does not clash with a system server on 5432). */

@@ -357,11 +357,16 @@ export class CopyOutQuery extends Readable implements Submittable {
     if (match) this.rowCount = Number(match[1]);
   }
 
+  /** Set by pg when the client has a query_timeout; calling it clears the timer. */
+  callback?: () => void;
+
   handleReadyForQuery(): void {
+    this.callback?.();
     if (!this.destroyed) this.push(null);
   }
 
   handleError(error: Error): void {
+    this.callback?.();
     if (this.socket && this.pgDataHandler) {
       // The connection failed while we held the socket: give it back so pg can clean up.
       this.socket.removeListener("data", this.onSocketData);

@@ -35,7 +35,7 @@ import type { TradeColumns } from "../market/trade-columns";
 import { Account } from "./account";
 import type { Fill, FillReason } from "./fill";
 import { createFillModel, FILL_MODEL_NAMES, type FillModel, type FillModelName, type TradeMatch } from "./fill-model";
-import type { Instrument } from "./instrument";
+import { instrumentSchema, type Instrument } from "./instrument";
 import { IntervalClock } from "./interval-clock";
 import { assertOrderRequest, createMarketOrder, remainingQty, type Order, type Side } from "./order";
 import { computeMetrics, type BacktestResult } from "./result";
@@ -61,6 +61,7 @@ export interface BacktestEngineConfig {
 }
 
 const engineOptionsSchema = z.object({
+  instrument: instrumentSchema,
   fillModel: z.enum(FILL_MODEL_NAMES as [FillModelName, ...FillModelName[]]),
   startingCashCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   feePerSideCents: z.number().int().min(0).max(1_000_000).optional(),
@@ -171,7 +172,7 @@ export class BacktestEngine {
     this.strategyId = strategy.id;
     this.handlers = strategy.create(params.data);
     this.fillModel = createFillModel(o.fillModel, { latencyNs: o.latencyNs, slippageTicks: o.slippageTicks });
-    this.account = new Account(config.instrument, o.startingCashCents, o.feePerSideCents ?? config.instrument.feePerSideCents);
+    this.account = new Account(o.instrument, o.startingCashCents, o.feePerSideCents ?? o.instrument.feePerSideCents);
     this.random = new SeededRandom(o.seed);
     this.equityClock = new IntervalClock(o.equityIntervalSeconds * 1e9);
     if (this.handlers.onBar !== undefined && this.handlers.barIntervalNs === undefined) {

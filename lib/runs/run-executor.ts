@@ -126,15 +126,15 @@ function storedEquity(result: BacktestResult) {
   return { tsMs: result.equity.tsMs, equityUsd: result.equity.equityCents.map((c) => c / 100) };
 }
 
-async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult): Promise<boolean> {
+async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult, lastSimTimeNs: bigint): Promise<boolean> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     const owned = await client.query(
       `UPDATE runs SET status = 'succeeded', progress = 1, finished_at = now(), heartbeat_at = now(), eta_ms = 0,
-              events_processed = $3, equity_cents = $4
+              events_processed = $3, equity_cents = $4, sim_time_ns = COALESCE($5, sim_time_ns)
         WHERE id = $1 AND attempt = $2 AND status = 'running' AND NOT cancel_requested`,
-      [run.id, run.attempt, result.events, result.finalEquityCents],
+      [run.id, run.attempt, result.events, result.finalEquityCents, lastSimTimeNs === 0n ? null : lastSimTimeNs.toString()],
     );
     if (!owned.rowCount) {
       await client.query("ROLLBACK");
@@ -304,13 +304,14 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
       }
     }
     let result: BacktestResult;
+    const lastSimTimeNs = engine.snapshot().simTimeNs;
     try {
       result = engine.finish();
     } catch (error) {
       return await fail("failed", `Strategy error: ${describeError(error)}`);
     }
     clearInterval(heartbeat);
-    if (await storeResult(pool, run, result)) {
+    if (await storeResult(pool, run, result, lastSimTimeNs)) {
       runLog.info({ events: result.events, trades: result.trades.length, ms: Date.now() - startedMs }, "run succeeded");
     } else {
       runLog.warn("run result not stored: run no longer owned by this attempt");

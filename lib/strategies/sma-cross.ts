@@ -20,11 +20,14 @@
  *   sends can never fill and is cancelled; a position still open is then closed at the last trade
  *   price (engine "end-of-data" fill). Fees are charged per contract per side at every fill.
  *
- * Arithmetic: exact, on integer ticks. The means are compared without dividing:
+ * Arithmetic: exact by construction, on integer ticks. The means are compared without dividing:
  * fast > slow  <=>  fastSum * slow > slowSum * fast. Running sums of Int32 ticks and these products
- * stay below 2^53 for the parameter bounds below (1000 x 2000 x 2^31 < 2^53), so "equal" is
- * reliable. trading-signals' SMA returns floating-point means, which would make the equality case
- * depend on rounding and would allocate per update; it is not used.
+ * stay below 2^53 for the parameter bounds below (1000 x 2000 x 2^31 < 2^53), so "equal" is an
+ * exact integer equality. trading-signals is not used: its SMA recomputes sum / length over an
+ * array window in floating point at every update. On integer ticks that happens to compare
+ * correctly (exact sums, correctly rounded division), but the guarantee would rest on a rounding
+ * argument about a library's internals, it costs O(window) per bar, and the exact version is a
+ * dozen lines (O(1) per bar, no allocation).
  */
 import { z } from "zod";
 import { defineStrategy, type StrategyContext, type TimeBar } from "../engine/strategy";

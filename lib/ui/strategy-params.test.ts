@@ -38,6 +38,11 @@ describe("paramFields", () => {
     expect(fields.map((f) => f.required)).toEqual([false, false, true, false]);
   });
 
+  it("takes missing defaults from the strategy's parsed defaults", () => {
+    const [, , qty] = paramFields(schema, { qty: 1 });
+    expect(qty).toMatchObject({ defaultValue: 1, required: false });
+  });
+
   it("returns no fields for a missing or malformed schema", () => {
     expect(paramFields(undefined)).toEqual([]);
     expect(paramFields({ type: "object" })).toEqual([]);

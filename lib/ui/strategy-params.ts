@@ -59,8 +59,10 @@ function kindOf(schema: PropertySchema): ParamKind {
   return "string";
 }
 
-export function paramFields(schema: unknown): ParamField[] {
+/** Fields of a parameter schema; `defaults` (parsed default values) fills defaults the schema lacks. */
+export function paramFields(schema: unknown, defaults?: unknown): ParamField[] {
   if (!schema || typeof schema !== "object") return [];
+  const fallback = defaults && typeof defaults === "object" ? (defaults as Record<string, unknown>) : {};
   const { properties, required } = schema as { properties?: Record<string, PropertySchema>; required?: unknown };
   if (!properties || typeof properties !== "object") return [];
   const requiredKeys = new Set(Array.isArray(required) ? required.filter((k): k is string => typeof k === "string") : []);
@@ -68,9 +70,9 @@ export function paramFields(schema: unknown): ParamField[] {
     key,
     label: prop.title ?? humanizeKey(key),
     kind: kindOf(prop),
-    defaultValue: prop.default,
+    defaultValue: prop.default ?? fallback[key],
     // A field with a default may be left empty: the server fills the default in.
-    required: requiredKeys.has(key) && prop.default === undefined,
+    required: requiredKeys.has(key) && prop.default === undefined && fallback[key] === undefined,
     description: prop.description,
     minimum: meaningful(prop.minimum),
     maximum: meaningful(prop.maximum),
