@@ -57,6 +57,7 @@ export default defineConfig({
       WORKERS: "1",
       WORKER_CONCURRENCY: "4",
       SEED_DEMO: "1",
+      AUTH_SIGNIN_PER_MINUTE: "1000",
       LOG_LEVEL: "warn",
       // The e2e run must never touch a configured (possibly non-local) database.
       DATABASE_URL: "",

@@ -12,17 +12,21 @@ export interface AuthOptions {
   pool: pg.Pool;
   secret: string;
   baseURL?: string;
+  /** Sign-in attempts allowed per client IP per minute (brute-force protection). */
+  signInAttemptsPerMinute?: number;
 }
 
 const timestamps = { createdAt: "created_at", updatedAt: "updated_at" } as const;
 
-export function createAuth({ pool, secret, baseURL }: AuthOptions) {
+export function createAuth({ pool, secret, baseURL, signInAttemptsPerMinute = 10 }: AuthOptions) {
   return betterAuth({
     database: pool,
     secret,
     baseURL,
     basePath: "/api/auth",
     telemetry: { enabled: false },
+    // In-memory per web instance; enough against brute force from one address.
+    rateLimit: { enabled: true, window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: signInAttemptsPerMinute } } },
     emailAndPassword: {
       enabled: true,
       disableSignUp: true,

@@ -20,6 +20,8 @@ export const envSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** Secret used to sign session cookies; generated and kept in the data directory when unset. */
   AUTH_SECRET: z.string().min(32).optional(),
+  /** Sign-in attempts allowed per client address per minute. */
+  AUTH_SIGNIN_PER_MINUTE: intFromEnv(10),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   /** Worker processes started by `npm start` (0 = web only). */

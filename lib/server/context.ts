@@ -33,7 +33,7 @@ async function create(): Promise<ServerContext> {
   const pool = createPool(env.DATABASE_URL, 10);
   const boss = await startBoss(env.DATABASE_URL, "sender");
   const secret = await resolveAuthSecret(db, env.AUTH_SECRET);
-  const auth = createAuth({ pool, secret, baseURL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
+  const auth = createAuth({ pool, secret, baseURL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`, signInAttemptsPerMinute: env.AUTH_SIGNIN_PER_MINUTE });
   return { env, db, pool, boss, auth, log };
 }
 
