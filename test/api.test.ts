@@ -29,6 +29,7 @@ describe("HTTP API", () => {
     });
     const res = await routes[route][method](req, { params: Promise.resolve(opts.params ?? {}) });
     const text = await res.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions address the JSON freely
     let body: any = text;
     try {
       body = JSON.parse(text);

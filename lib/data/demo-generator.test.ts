@@ -156,8 +156,14 @@ describe("demo trade generator", () => {
         const d = c.priceTicks[i] - c.priceTicks[i - 1];
         if (c.side[i] === 1) buys++;
         n++;
-        if (d > 0) (up++, c.side[i] === 1 && upBuys++);
-        if (d < 0) (down++, c.side[i] === -1 && downSells++);
+        if (d > 0) {
+          up++;
+          if (c.side[i] === 1) upBuys++;
+        }
+        if (d < 0) {
+          down++;
+          if (c.side[i] === -1) downSells++;
+        }
       }
     }
     expect(upBuys / up).toBeGreaterThan(0.95);

@@ -21,6 +21,7 @@ import { BacktestEngine } from "../engine/engine";
 import type { BacktestResult } from "../engine/result";
 import { resultHash } from "../engine/result-hash";
 import { findStrategy } from "../strategies";
+import type { StrategyModule } from "../engine/strategy";
 import { runConfigSchema } from "./run-config";
 import type { RunProgressDto, RunStatus } from "./run-dto";
 
@@ -38,6 +39,8 @@ export interface ExecutorDeps {
   chunkDelayMs: number;
   /** Set when the worker shuts down: the run is handed back to the queue. */
   shuttingDown: () => boolean;
+  /** Strategy lookup (default: the built-in registry). */
+  findStrategy?: (id: string) => StrategyModule | undefined;
 }
 
 class LostOwnership extends Error {}
@@ -168,8 +171,14 @@ async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult, 
   }
 }
 
-const describeError = (error: unknown) =>
-  error instanceof Error ? `${error.message}${error.stack ? `\n${error.stack.split("\n").slice(1, 8).join("\n")}` : ""}` : String(error);
+/** The message a user sees for a failed strategy: the engine's context, the cause and its stack. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const root = error.cause instanceof Error ? error.cause : error;
+  const head = root === error ? error.message : `${error.message}: ${root.message}`;
+  const stack = root.stack?.split("\n").slice(1, 8).join("\n");
+  return stack ? `${head}\n${stack}` : head;
+}
 
 export async function executeRun(deps: ExecutorDeps, runId: string): Promise<void> {
   const { pool, log } = deps;
@@ -183,8 +192,6 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
   const run = claimed;
   const runLog = log.child({ runId, attempt: run.attempt });
   runLog.info("run started");
-  const startedMs = Date.now();
-  const deadlineMs = startedMs + run.time_limit_sec * 1000;
 
   const fail = async (status: "failed" | "cancelled", message: string) => {
     if (await finishWith(pool, run, status, message)) {
@@ -194,8 +201,37 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
     }
   };
 
+  try {
+    await replay(deps, run, runLog, fail);
+  } catch (error) {
+    if (error instanceof LostOwnership) {
+      runLog.warn("run taken over by another attempt or cancelled; stopping");
+      return;
+    }
+    if (isTransientError(error)) {
+      runLog.warn({ err: error }, "transient failure; the job will be retried");
+      await pool
+        .query(`UPDATE runs SET status = 'queued', worker_id = NULL, error = $3 WHERE id = $1 AND attempt = $2 AND status = 'running'`, [
+          run.id,
+          run.attempt,
+          `Retrying after a transient failure: ${(error as Error).message}`,
+        ])
+        .catch(() => {});
+      throw error;
+    }
+    runLog.error({ err: error }, "run failed");
+    await fail("failed", `Internal error: ${(error as Error).message ?? String(error)}`).catch(() => {});
+  }
+}
+
+type FailFn = (status: "failed" | "cancelled", message: string) => Promise<void>;
+
+async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: FailFn): Promise<void> {
+  const { pool } = deps;
+  const startedMs = Date.now();
+  const deadlineMs = startedMs + run.time_limit_sec * 1000;
   // Validate everything the run depends on; problems here are the user's to fix, not retried.
-  const strategy = findStrategy(run.strategy_id);
+  const strategy = (deps.findStrategy ?? findStrategy)(run.strategy_id);
   if (!strategy) return fail("failed", `Unknown strategy "${run.strategy_id}"`);
   const params = strategy.paramsSchema.safeParse(run.params);
   if (!params.success) return fail("failed", `Invalid strategy parameters: ${params.error.issues.map((i) => i.message).join("; ")}`);
@@ -318,24 +354,6 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
     }
     const state = await readState(pool, run.id);
     if (state) deps.publish(state);
-  } catch (error) {
-    if (error instanceof LostOwnership) {
-      runLog.warn("run taken over by another attempt or cancelled; stopping");
-      return;
-    }
-    if (isTransientError(error)) {
-      runLog.warn({ err: error }, "transient failure; the job will be retried");
-      await pool
-        .query(`UPDATE runs SET status = 'queued', worker_id = NULL, error = $3 WHERE id = $1 AND attempt = $2 AND status = 'running'`, [
-          run.id,
-          run.attempt,
-          `Retrying after a transient failure: ${(error as Error).message}`,
-        ])
-        .catch(() => {});
-      throw error;
-    }
-    runLog.error({ err: error }, "run failed");
-    await fail("failed", `Internal error: ${(error as Error).message ?? String(error)}`).catch(() => {});
   } finally {
     clearInterval(heartbeat);
   }
