@@ -18,6 +18,7 @@ function findChromium(): string {
 }
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+export const E2E_PG_PORT = 54359;
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 const dataDir = ".data/e2e";
 
@@ -51,7 +52,8 @@ export default defineConfig({
     env: {
       PORT: String(E2E_PORT),
       TICKBENCH_DATA_DIR: dataDir,
-      TICKBENCH_PG_PORT: "54359",
+      TICKBENCH_PG_PORT: String(E2E_PG_PORT),
+      RUN_STALL_AFTER_SEC: "15",
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       WORKERS: "1",

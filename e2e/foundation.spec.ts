@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { ANALYST, E2E_ADMIN, screenshot, signIn } from "./support";
+import pg from "pg";
+import { ANALYST, E2E_ADMIN, E2E_DATABASE_URL, screenshot, signIn } from "./support";
 
 test.describe("foundation slice: data -> queue -> worker -> engine -> database -> socket -> browser", () => {
   test("an unauthenticated visitor is sent to the sign-in page", async ({ page }) => {
@@ -74,4 +75,30 @@ test.describe("foundation slice: data -> queue -> worker -> engine -> database -
     if (adminRunId) expect((await analyst.request.get(`/api/runs/${adminRunId}`)).status()).toBe(404);
     await analystContext.close();
   });
+});
+
+test("a running run whose worker stopped heartbeating is visibly marked as stalled", async ({ page }) => {
+  // Simulate a worker that died mid-run: a run in state "running" whose last heartbeat is 20 s old
+  // (the failover to another worker happens only after 2 x RUN_STALL_AFTER_SEC = 30 s).
+  const db = new pg.Client({ connectionString: E2E_DATABASE_URL });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `WITH owner AS (SELECT id FROM users WHERE email = $1),
+            def AS (INSERT INTO backtest_definitions (owner_id, name, strategy_id) SELECT id, 'stalled run', 'sma-cross' FROM owner RETURNING id, owner_id)
+       INSERT INTO runs (owner_id, definition_id, name, strategy_id, dataset_name, dataset_version, status, attempt, progress,
+                         events_total, events_processed, heartbeat_at, started_at, time_limit_sec)
+       SELECT owner_id, id, 'stalled run', 'sma-cross', 'mnq-demo', 1, 'running', 1, 0.4, 1000, 400,
+              now() - interval '20 seconds', now() - interval '30 seconds', 600 FROM def RETURNING id`,
+      [E2E_ADMIN.email],
+    );
+    await signIn(page, E2E_ADMIN);
+    await page.goto(`/runs/${rows[0].id}`);
+    await expect(page.getByTestId("stall-warning")).toBeVisible();
+    await expect(page.getByTestId("stall-warning")).toContainText("Stalled");
+    await expect(page.getByTestId("run-status")).toHaveAttribute("data-status", "running");
+    await screenshot(page, "run-stalled");
+  } finally {
+    await db.end();
+  }
 });

@@ -14,9 +14,17 @@ import { RunResults } from "./run-results";
 import { useLiveRun } from "./use-live-run";
 
 export function RunView({ initialRun }: { initialRun: RunDto }) {
-  const run = initialRun;
   const queryClient = useQueryClient();
   const { progress, liveEquity, connection, denied, apply } = useLiveRun(initialRun);
+  // The run's record (configuration, engine version, timings) is re-read whenever its status
+  // changes; live progress itself comes over the socket.
+  const record = useQuery({
+    queryKey: [...queryKeys.run(initialRun.id), progress.status],
+    queryFn: () => api.run(initialRun.id),
+    initialData: progress.status === initialRun.status ? initialRun : undefined,
+    staleTime: Infinity,
+  });
+  const run = record.data ?? initialRun;
   const now = useNow();
   const [cancelRequested, setCancelRequested] = useState(false);
 
