@@ -3,6 +3,7 @@ import { requirePageAdmin } from "@/lib/server/page-auth";
 import { DatasetsTable } from "@/lib/ui/datasets-table";
 import { CreateUserForm } from "./create-user-form";
 import { UsersTable } from "./users-table";
+import { Panel } from "@/lib/ui/panel";
 
 export const metadata: Metadata = { title: "Administration" };
 
@@ -12,34 +13,24 @@ export default async function AdminPage() {
     <div className="space-y-4">
       <h1 className="text-lg font-semibold text-zinc-100">Administration</h1>
       <div className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_340px]">
-        <section className="panel" aria-labelledby="users-heading">
-          <div className="panel-header">
-            <h2 id="users-heading" className="panel-title">
-              Users
-            </h2>
-          </div>
+        <Panel id="users-heading" title="Users">
           <UsersTable labelledBy="users-heading" />
-        </section>
-        <section className="panel" aria-labelledby="create-user-heading">
-          <div className="panel-header">
-            <h2 id="create-user-heading" className="panel-title">
-              Create user
-            </h2>
-          </div>
+        </Panel>
+        <Panel id="create-user-heading" title="Create user">
           <CreateUserForm />
-        </section>
+        </Panel>
       </div>
-      <section className="panel" aria-labelledby="admin-datasets-heading">
-        <div className="panel-header">
-          <h2 id="admin-datasets-heading" className="panel-title">
-            Datasets
-          </h2>
+      <Panel
+        id="admin-datasets-heading"
+        title="Datasets"
+        actions={
           <span className="text-[11px] text-zinc-500">
             Import and generate with the <code className="font-mono">tickbench</code> CLI
           </span>
-        </div>
+        }
+      >
         <DatasetsTable labelledBy="admin-datasets-heading" />
-      </section>
+      </Panel>
     </div>
   );
 }

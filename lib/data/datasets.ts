@@ -11,6 +11,8 @@ import type { Db } from "../db/prisma";
 import { getContractSpec, listContractSpecs } from "../market/contract-spec";
 import { generateTrades, generatorVersion } from "./demo-generator";
 import { deleteTrades, ensureTradePartitions, writeTrades } from "./tick-store";
+import { withTransaction } from "../db/transaction";
+import { tsRecvNsAt } from "../market/trade-columns";
 
 export interface DatasetDto {
   id: number;
@@ -104,14 +106,16 @@ export async function generateDataset(db: Db, pool: pg.Pool, raw: GenerateOption
     to: opts.to,
     seed: opts.seed,
   };
-  const client = await pool.connect();
   let sessions = 0;
   let records = 0n;
   let startNs: bigint | null = null;
   let endNs: bigint | null = null;
   const hash = createHash("sha256");
-  try {
-    await client.query("BEGIN");
+  // Partitions are created (and committed) before the import transaction, so that transaction
+  // does not hold the partition lock that other imports need.
+  const dayNs = 86_400_000_000_000n;
+  await ensureTradePartitions(pool, BigInt(Date.parse(opts.from)) * 1_000_000n - dayNs, BigInt(Date.parse(opts.to)) * 1_000_000n + dayNs);
+  await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO datasets (name, instrument_id, schema, status, description, provenance, created_by)
        VALUES ($1, $2, 'trades', 'importing', $3, $4, $5) RETURNING id`,
@@ -120,9 +124,8 @@ export async function generateDataset(db: Db, pool: pg.Pool, raw: GenerateOption
     const datasetId = rows[0].id;
     for (const { columns } of generateTrades({ root: spec.root, fromDate: opts.from, toDate: opts.to, seed: opts.seed })) {
       if (columns.length === 0) continue;
-      const first = columns.baseNs + BigInt(columns.tsOffsetNs[0]);
-      const last = columns.baseNs + BigInt(columns.tsOffsetNs[columns.length - 1]);
-      await ensureTradePartitions(client, first, last);
+      const first = tsRecvNsAt(columns, 0);
+      const last = tsRecvNsAt(columns, columns.length - 1);
       await writeTrades(client, { datasetId, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: records }, columns);
       hash.update(`${first}:${last}:${columns.length};`);
       startNs ??= first;
@@ -141,13 +144,7 @@ export async function generateDataset(db: Db, pool: pg.Pool, raw: GenerateOption
        VALUES ($1, 'succeeded', $2, $3, $3, now(), $4)`,
       [datasetId, provenance, records.toString(), opts.createdBy ?? null],
     );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   return { dataset: await getDataset(db, opts.name), sessions, records: Number(records), ms: Date.now() - started };
 }
 
@@ -155,16 +152,8 @@ export async function generateDataset(db: Db, pool: pg.Pool, raw: GenerateOption
 export async function deleteDataset(db: Db, pool: pg.Pool, name: string): Promise<void> {
   const dataset = await db.dataset.findUnique({ where: { name }, select: { id: true } });
   if (!dataset) throw notFound(`Dataset ${name}`);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     await deleteTrades(client, dataset.id);
     await client.query("DELETE FROM datasets WHERE id = $1", [dataset.id]);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -83,3 +83,50 @@ export function toRunDto(run: Run, stallAfterSec: number): RunDto {
     startedAt: run.startedAt?.toISOString() ?? null,
   };
 }
+
+/** One round trip of a stored result. Prices in index points, times ns since epoch as strings. */
+export interface TradeDto {
+  seq: number;
+  /** 1 long, -1 short. */
+  side: number;
+  qty: number;
+  entryNs: string;
+  exitNs: string;
+  entryPrice: number;
+  exitPrice: number;
+  /** Gross P&L (before fees). */
+  pnlUsd: number;
+  feesUsd: number;
+  netUsd: number;
+}
+
+/** Headline figures stored with a result (the engine's metrics plus start and end equity). */
+export interface ResultMetricsDto {
+  netPnlUsd: number;
+  grossPnlUsd: number;
+  feesUsd: number;
+  netPnlCents: number;
+  grossPnlCents: number;
+  feesCents: number;
+  roundTrips: number;
+  winners: number;
+  losers: number;
+  events: number;
+  startingCashUsd: number;
+  finalEquityUsd: number;
+}
+
+/** The equity series for charts: parallel columns, ms since epoch and USD. */
+export interface EquitySeriesDto {
+  tsMs: number[];
+  equityUsd: number[];
+}
+
+export interface RunResultDto {
+  runId: string;
+  metrics: ResultMetricsDto;
+  equity: EquitySeriesDto;
+  tradeCount: number;
+  resultHash: string;
+  trades: TradeDto[];
+}

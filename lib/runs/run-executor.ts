@@ -20,10 +20,11 @@ import { countTrades, readTrades } from "../data/tick-store";
 import { BacktestEngine } from "../engine/engine";
 import type { BacktestResult } from "../engine/result";
 import { resultHash } from "../engine/result-hash";
+import { withTransaction } from "../db/transaction";
 import { findStrategy } from "../strategies";
 import type { StrategyModule } from "../engine/strategy";
 import { runConfigSchema } from "./run-config";
-import type { RunProgressDto, RunStatus } from "./run-dto";
+import type { EquitySeriesDto, ResultMetricsDto, RunProgressDto, RunStatus } from "./run-dto";
 
 export interface ExecutorDeps {
   db: Db;
@@ -120,29 +121,24 @@ async function readState(pool: pg.Pool, runId: string): Promise<RunProgressDto |
 }
 
 /** Metrics as stored with the result: the engine's figures plus the run's start and end equity. */
-function storedMetrics(result: BacktestResult) {
+function storedMetrics(result: BacktestResult): ResultMetricsDto {
   return { ...result.metrics, events: result.events, startingCashUsd: result.startingCashCents / 100, finalEquityUsd: result.finalEquityCents / 100 };
 }
 
 /** The equity series for charts, in USD. */
-function storedEquity(result: BacktestResult) {
+function storedEquity(result: BacktestResult): EquitySeriesDto {
   return { tsMs: result.equity.tsMs, equityUsd: result.equity.equityCents.map((c) => c / 100) };
 }
 
 async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult, lastSimTimeNs: bigint): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(pool, async (client) => {
     const owned = await client.query(
       `UPDATE runs SET status = 'succeeded', progress = 1, finished_at = now(), heartbeat_at = now(), eta_ms = 0,
               events_processed = $3, equity_cents = $4, sim_time_ns = COALESCE($5, sim_time_ns)
         WHERE id = $1 AND attempt = $2 AND status = 'running' AND NOT cancel_requested`,
       [run.id, run.attempt, result.events, result.finalEquityCents, lastSimTimeNs === 0n ? null : lastSimTimeNs.toString()],
     );
-    if (!owned.rowCount) {
-      await client.query("ROLLBACK");
-      return false;
-    }
+    if (!owned.rowCount) return false;
     await client.query(
       `INSERT INTO run_results (run_id, attempt, metrics, equity, trade_count, result_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
       [run.id, run.attempt, JSON.stringify(storedMetrics(result)), JSON.stringify(storedEquity(result)), result.trades.length, resultHash(result)],
@@ -161,14 +157,8 @@ async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult, 
         values,
       );
     }
-    await client.query("COMMIT");
     return true;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The message a user sees for a failed strategy: the engine's context, the cause and its stack. */

@@ -9,7 +9,7 @@ import type { Db } from "../db/prisma";
 import { BACKTEST_QUEUE, BACKTEST_RETRY, type BacktestJob } from "../jobs/queue";
 import { findStrategy } from "../strategies";
 import { createRunSchema, type CreateRunInput } from "./run-config";
-import { toRunDto, type RunDto } from "./run-dto";
+import { toRunDto, type EquitySeriesDto, type ResultMetricsDto, type RunDto, type RunResultDto } from "./run-dto";
 import type { Run } from "../generated/prisma/client.ts";
 
 export interface RunServiceDeps {
@@ -137,27 +137,6 @@ export async function cancelRun(deps: RunServiceDeps, principal: Principal, runI
   return getRun(deps, principal, runId);
 }
 
-export interface RunResultDto {
-  runId: string;
-  metrics: unknown;
-  equity: unknown;
-  tradeCount: number;
-  resultHash: string;
-  trades: Array<{
-    seq: number;
-    side: number;
-    qty: number;
-    entryNs: string;
-    exitNs: string;
-    entryPrice: number;
-    exitPrice: number;
-    /** Gross P&L (before fees). */
-    pnlUsd: number;
-    feesUsd: number;
-    netUsd: number;
-  }>;
-}
-
 export async function getRunResult(db: Db, principal: Principal, runId: string, tradeLimit = 500): Promise<RunResultDto> {
   const run = await getRunRow(db, principal, runId);
   const result = await db.runResult.findUnique({ where: { runId: run.id } });
@@ -165,8 +144,8 @@ export async function getRunResult(db: Db, principal: Principal, runId: string, 
   const trades = await db.runTrade.findMany({ where: { runId: run.id }, orderBy: { seq: "asc" }, take: Math.min(tradeLimit, 5000) });
   return {
     runId: run.id,
-    metrics: result.metrics,
-    equity: result.equity,
+    metrics: result.metrics as unknown as ResultMetricsDto,
+    equity: result.equity as unknown as EquitySeriesDto,
     tradeCount: result.tradeCount,
     resultHash: result.resultHash,
     trades: trades.map((t) => ({

@@ -5,7 +5,10 @@
  * define them import database code that must not reach the browser bundle.
  */
 import type { RunDto } from "../runs/run-dto";
-import type { EquityColumns } from "./series";
+import type { DatasetDto } from "../data/datasets";
+import type { UserDto } from "../auth/users";
+import type { StrategyDescription } from "../strategies/describe";
+import type { ResultMetricsDto, RunResultDto, TradeDto } from "../runs/run-dto";
 
 export interface ApiIssue {
   path: string;
@@ -61,72 +64,18 @@ export function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
 
 // ----- Response shapes -----------------------------------------------------------------------
 
-export interface DatasetSummary {
-  id: number;
-  name: string;
-  instrument: string;
-  schema: string;
-  version: number;
-  status: string;
-  recordCount: number;
-  start: string | null;
-  end: string | null;
-}
+export type DatasetSummary = DatasetDto;
 
-export interface StrategySummary {
-  id: string;
-  name: string;
-  description?: string;
-  /** JSON Schema of the parameters (z.toJSONSchema). */
-  params?: unknown;
-  /** Same schema under the name lib/strategies/describe.ts uses. */
-  paramsJsonSchema?: unknown;
-  defaults?: unknown;
-}
+export type StrategySummary = StrategyDescription;
 
-/** The parameter schema of a strategy, whichever name the API gives it. */
-export const strategyParamsSchema = (s: StrategySummary | undefined): unknown => s?.params ?? s?.paramsJsonSchema;
+/** The JSON Schema of a strategy's parameters. */
+export const strategyParamsSchema = (s: StrategySummary | undefined): unknown => s?.paramsJsonSchema;
 
-export interface UserSummary {
-  id: string;
-  email: string;
-  name: string;
-  role: "admin" | "analyst";
-  createdAt: string;
-}
+export type UserSummary = UserDto;
 
-export interface RunMetrics {
-  netPnlUsd?: number;
-  grossPnlUsd?: number;
-  feesUsd?: number;
-  roundTrips?: number;
-  winners?: number;
-  losers?: number;
-  [key: string]: unknown;
-}
-
-export interface TradeRow {
-  seq: number;
-  /** 1 long, -1 short. */
-  side: number;
-  qty: number;
-  entryNs: string;
-  exitNs: string;
-  entryPrice: number;
-  exitPrice: number;
-  pnlUsd: number;
-  feesUsd: number;
-}
-
-export interface RunResult {
-  runId: string;
-  metrics: RunMetrics;
-  /** USD column as specified; the engine currently stores `equityCents` (see zipEquity). */
-  equity: EquityColumns;
-  tradeCount: number;
-  resultHash: string;
-  trades: TradeRow[];
-}
+export type RunMetrics = ResultMetricsDto;
+export type TradeRow = TradeDto;
+export type RunResult = RunResultDto;
 
 export const api = {
   datasets: () => apiFetch<{ datasets: DatasetSummary[] }>("/api/datasets"),
