@@ -1,6 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
+import { startBoss } from "../lib/jobs/queue";
+import { createRun } from "../lib/runs/run-service";
+import { executeRun } from "../lib/runs/run-executor";
+import { createLogger } from "../lib/log/logger";
 
 /** The `tickbench` command as a user runs it (bin/tickbench.mjs), against a real database. */
 describe("tickbench CLI", () => {
@@ -69,5 +73,57 @@ describe("tickbench CLI", () => {
     expect(cli("generate", "--from", "2025-03-04", "--to", "2025-03-04", "--dataset", "cli-demo").stderr).toMatch(/already exists/);
     expect(cli("dataset", "delete", "cli-demo-2").code).toBe(0);
     expect(JSON.parse(cli("datasets", "--json").stdout).map((d: { name: string }) => d.name)).toEqual(["cli-demo"]);
+  });
+
+  it("runs a backtest in-process and gives the same numbers as the worker for the same inputs", async () => {
+    const params = JSON.stringify({ fast: 4, slow: 15 });
+    const r = cli("backtest", "--dataset", "cli-demo", "--strategy", "sma-cross", "--params", params, "--fee-per-side", "0.62", "--json");
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.events).toBeGreaterThan(100_000);
+    expect(report.metrics.roundTrips).toBe(report.trades.length);
+    expect(report.metrics).toHaveProperty("netPnlUsd");
+    expect(report.trades[0]).toMatchObject({ qty: 1, feesUsd: 1.24 });
+    expect(report.equity.tsMs.length).toBe(report.equity.equityUsd.length);
+
+    // The same run through the queue's worker code path.
+    const boss = await startBoss(db.url, "sender");
+    try {
+      const user = await db.prisma.user.findFirstOrThrow();
+      const run = await createRun(
+        { db: db.prisma, boss, runTimeLimitSec: 600, stallAfterSec: 15 },
+        { userId: user.id, email: user.email, name: user.name, role: "analyst", via: "token" },
+        { datasetName: "cli-demo", strategyId: "sma-cross", params: { fast: 4, slow: 15 }, config: { feePerSideUsd: 0.62 } },
+      );
+      await executeRun(
+        {
+          db: db.prisma,
+          pool: db.pool,
+          log: createLogger("test", "silent"),
+          workerId: "test",
+          engineVersion: "test",
+          publish: () => {},
+          progressIntervalMs: 100,
+          chunkEvents: 25_000,
+          chunkDelayMs: 0,
+          shuttingDown: () => false,
+        },
+        run.id,
+      );
+      const stored = await db.prisma.runResult.findUniqueOrThrow({ where: { runId: run.id } });
+      expect(stored.resultHash).toBe(report.resultHash);
+      expect((stored.metrics as { netPnlUsd: number }).netPnlUsd).toBe(report.metrics.netPnlUsd);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+  });
+
+  it("rejects a backtest with bad parameters with a clear message", () => {
+    const r = cli("backtest", "--dataset", "cli-demo", "--strategy", "sma-cross", "--params", '{"fast":40,"slow":10}');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/fast must be smaller than slow/);
+    expect(cli("backtest", "--dataset", "nope", "--strategy", "sma-cross").stderr).toMatch(/not found/);
+    expect(cli("backtest", "--dataset", "cli-demo", "--strategy", "sma-cross", "--params", "{oops").stderr).toMatch(/JSON object/);
   });
 });

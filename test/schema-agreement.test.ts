@@ -58,7 +58,7 @@ describe("schema.prisma and the migrated database", () => {
       `SELECT c.table_name, c.column_name FROM information_schema.columns c
          JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-          AND c.table_name NOT IN ('pgmigrations', 'socket_io_attachments') AND c.table_name NOT LIKE 'trade_ticks%'`,
+          AND c.table_name NOT IN ('pgmigrations', 'socket_io_attachments') AND c.table_name NOT LIKE 'trade_ticks%' AND c.table_name NOT LIKE 'trade_blocks%'`,
     );
     const known = new Set<string>();
     for (const model of readModels()) {

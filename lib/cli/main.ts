@@ -16,6 +16,7 @@ import { createUser, findUserByEmail } from "../auth/users";
 import { createApiToken } from "../auth/api-tokens";
 import { deleteDataset, generateDataset, getDataset, listDatasets } from "../data/datasets";
 import { ROLES } from "../auth/roles";
+import { backtestCommand, type BacktestCommandOptions } from "./backtest-command";
 
 const err = (m: string): void => {
   process.stderr.write(`${m}\n`);
@@ -121,6 +122,25 @@ program
       for (const d of datasets) {
         process.stdout.write(`${d.name.padEnd(24)} ${d.instrument.padEnd(5)} ${d.schema.padEnd(7)} v${d.version} ${d.status.padEnd(9)} ${String(d.recordCount).padStart(12)}  ${d.start ?? "-"} .. ${d.end ?? "-"}\n`);
       }
+    }),
+  );
+
+program
+  .command("backtest")
+  .description("run a backtest in this process (no server needed) and print the result")
+  .requiredOption("--dataset <name>", "dataset name")
+  .requiredOption("--strategy <id>", "strategy id (e.g. sma-cross)")
+  .option("--params <json>", "strategy parameters as a JSON object", "{}")
+  .option("--from <time>", "start (ISO-8601 instant, inclusive)")
+  .option("--to <time>", "end (ISO-8601 instant, exclusive)")
+  .option("--fill-model <model>", "fill model", "l1-trades")
+  .option("--latency-ms <n>", "order entry latency in ms", "0")
+  .option("--fee-per-side <usd>", "fee per contract per side in USD (default: the contract's)")
+  .option("--seed <n>", "random seed", "0")
+  .option("--json", "print one JSON object (default)")
+  .action((o: BacktestCommandOptions & { json?: boolean }) =>
+    withDb(async (db, pool) => {
+      out(await backtestCommand(db, pool, o));
     }),
   );
 

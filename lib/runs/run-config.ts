@@ -9,6 +9,10 @@ export const runConfigSchema = z
     /** Fee per contract per side in USD; the contract's default when omitted. */
     feePerSideUsd: z.number().min(0).max(1000).optional(),
     startingCashUsd: z.number().positive().max(1e12).default(100_000),
+    /** Order entry latency in milliseconds (constant; 0 = orders act on the next trade). */
+    latencyMs: z.number().min(0).max(60_000).default(0),
+    /** Adverse slippage in ticks applied to market fills of the L1 models. */
+    slippageTicks: z.number().int().min(0).max(1000).default(0),
     /** Optional time window, ISO-8601 instants, inclusive start, exclusive end. */
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),

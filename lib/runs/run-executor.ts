@@ -14,16 +14,11 @@ import type pg from "pg";
 import { AppError, isTransientError } from "../errors";
 import type { Logger } from "../log/logger";
 import type { Db } from "../db/prisma";
-import { getContractSpec } from "../market/contract-spec";
-import { instrumentFromContractSpec } from "../engine/instrument";
-import { countTrades, readTrades } from "../data/tick-store";
-import { BacktestEngine } from "../engine/engine";
 import type { BacktestResult } from "../engine/result";
 import { resultHash } from "../engine/result-hash";
 import { withTransaction } from "../db/transaction";
-import { findStrategy } from "../strategies";
 import type { StrategyModule } from "../engine/strategy";
-import { runConfigSchema } from "./run-config";
+import { countEvents, describeFailure, finishBacktest, prepareBacktest, replaySlices, StrategyFailure, type PreparedBacktest } from "./backtest-replay";
 import type { EquitySeriesDto, ResultMetricsDto, RunProgressDto, RunStatus } from "./run-dto";
 
 export interface ExecutorDeps {
@@ -161,15 +156,6 @@ async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult, 
   });
 }
 
-/** The message a user sees for a failed strategy: the engine's context, the cause and its stack. */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const root = error.cause instanceof Error ? error.cause : error;
-  const head = root === error ? error.message : `${error.message}: ${root.message}`;
-  const stack = root.stack?.split("\n").slice(1, 8).join("\n");
-  return stack ? `${head}\n${stack}` : head;
-}
-
 export async function executeRun(deps: ExecutorDeps, runId: string): Promise<void> {
   const { pool, log } = deps;
   const claimed = await claim(pool, runId, deps.workerId, deps.engineVersion);
@@ -194,6 +180,10 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
   try {
     await replay(deps, run, runLog, fail);
   } catch (error) {
+    if (error instanceof StrategyFailure) {
+      await fail("failed", describeFailure(error));
+      return;
+    }
     if (error instanceof LostOwnership) {
       runLog.warn("run taken over by another attempt or cancelled; stopping");
       return;
@@ -220,41 +210,22 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
   const { pool } = deps;
   const startedMs = Date.now();
   const deadlineMs = startedMs + run.time_limit_sec * 1000;
-  // Validate everything the run depends on; problems here are the user's to fix, not retried.
-  const strategy = (deps.findStrategy ?? findStrategy)(run.strategy_id);
-  if (!strategy) return fail("failed", `Unknown strategy "${run.strategy_id}"`);
-  const params = strategy.paramsSchema.safeParse(run.params);
-  if (!params.success) return fail("failed", `Invalid strategy parameters: ${params.error.issues.map((i) => i.message).join("; ")}`);
-  const config = runConfigSchema.safeParse(run.config);
-  if (!config.success) return fail("failed", "Invalid run configuration");
-  if (run.dataset_id === null) return fail("failed", `Dataset ${run.dataset_name} was deleted`);
-  const dataset = await deps.db.dataset.findUnique({
-    where: { id: run.dataset_id },
-    select: { id: true, instrument: { select: { symbol: true } } },
-  });
-  if (!dataset) return fail("failed", `Dataset ${run.dataset_name} was deleted`);
-  const spec = getContractSpec(dataset.instrument.symbol);
-  const fromNs = config.data.from ? BigInt(Date.parse(config.data.from)) * 1_000_000n : undefined;
-  const toNs = config.data.to ? BigInt(Date.parse(config.data.to)) * 1_000_000n : undefined;
-
-  let engine: BacktestEngine;
+  let prepared: PreparedBacktest;
   try {
-    engine = new BacktestEngine({
-      instrument: instrumentFromContractSpec(
-        spec,
-        config.data.feePerSideUsd === undefined ? spec.defaultFeePerSideCents : Math.round(config.data.feePerSideUsd * 100),
-      ),
-      strategy,
-      params: params.data,
-      fillModel: config.data.fillModel,
-      startingCashCents: Math.round(config.data.startingCashUsd * 100),
-      seed: run.seed,
-    });
+    prepared = await prepareBacktest(
+      deps.db,
+      { strategyId: run.strategy_id, params: run.params, config: run.config, datasetId: run.dataset_id, datasetName: run.dataset_name, seed: run.seed },
+      deps.findStrategy,
+    );
   } catch (error) {
-    return fail("failed", `Strategy failed to start: ${describeError(error)}`);
+    // Problems with the run's inputs are the user's to fix: fail, do not retry.
+    if (error instanceof StrategyFailure || (error instanceof AppError && error.code === "unprocessable")) {
+      return fail("failed", describeFailure(error));
+    }
+    throw error;
   }
-
-  const total = await countTrades(pool, dataset.id, fromNs, toNs);
+  const { engine } = prepared;
+  const total = await countEvents(pool, prepared);
   await pool.query("UPDATE runs SET events_total = $3 WHERE id = $1 AND attempt = $2", [run.id, run.attempt, total]);
 
   let processed = 0;
@@ -312,30 +283,17 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
 
   try {
     await report(true);
-    for await (const batch of readTrades(pool, { datasetId: dataset.id, fromNs, toNs, tickSizeNano: spec.tickSizeNano })) {
-      for (let from = 0; from < batch.length; from += deps.chunkEvents) {
-        const to = Math.min(batch.length, from + deps.chunkEvents);
-        try {
-          engine.processBatch(batch, from, to);
-        } catch (error) {
-          return await fail("failed", `Strategy error: ${describeError(error)}`);
-        }
-        processed += to - from;
-        await report(false);
-        if (cancelRequested) return await fail("cancelled", "Cancelled by user");
-        if (Date.now() > deadlineMs) return await fail("failed", `Time limit of ${run.time_limit_sec} s exceeded`);
-        if (deps.shuttingDown()) throw new AppError("unavailable", "Worker shutting down; the run will be resumed by another worker");
-        if (deps.chunkDelayMs > 0) await sleep(deps.chunkDelayMs);
-        else await yieldToLoop();
-      }
+    for await (const slice of replaySlices(pool, prepared, deps.chunkEvents)) {
+      processed += slice;
+      await report(false);
+      if (cancelRequested) return await fail("cancelled", "Cancelled by user");
+      if (Date.now() > deadlineMs) return await fail("failed", `Time limit of ${run.time_limit_sec} s exceeded`);
+      if (deps.shuttingDown()) throw new AppError("unavailable", "Worker shutting down; the run will be resumed by another worker");
+      if (deps.chunkDelayMs > 0) await sleep(deps.chunkDelayMs);
+      else await yieldToLoop();
     }
-    let result: BacktestResult;
     const lastSimTimeNs = engine.snapshot().simTimeNs;
-    try {
-      result = engine.finish();
-    } catch (error) {
-      return await fail("failed", `Strategy error: ${describeError(error)}`);
-    }
+    const result = finishBacktest(prepared);
     clearInterval(heartbeat);
     if (await storeResult(pool, run, result, lastSimTimeNs)) {
       runLog.info({ events: result.events, trades: result.trades.length, ms: Date.now() - startedMs }, "run succeeded");

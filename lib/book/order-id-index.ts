@@ -1,0 +1,113 @@
+/**
+ * Order id -> order slot index for the L3 book: an open-addressing hash table with linear probing
+ * over one Int32Array, keyed by the full u64 order id as two u32 halves.
+ *
+ * Why not `Map<number, slot>`: CME order ids (~6.4e12) are not small integers, so every Map key is
+ * a boxed heap number (an allocation per add) and ids >= 2^53 would need a second, bigint- or
+ * string-keyed map. This table covers the whole u64 range with one code path and allocates only
+ * when it doubles. Measured on the book benchmark it is ~2x faster than the Map (see the report in
+ * bench/book.bench.ts).
+ *
+ * Layout: entry e occupies table[4e .. 4e+3] = [slot (-1 = empty), lo, hi, unused]; 16 bytes so an
+ * entry never straddles a cache line. Fibonacci hashing of lo ^ mix(hi) spreads CME's sequential
+ * ids. Load factor <= 1/2. Deletion is backward-shift (Knuth 6.4 algorithm R): no tombstones, so
+ * probe lengths do not degrade over a day of adds and cancels.
+ */
+
+const EMPTY = -1;
+const MAX_LOAD = 0.5;
+
+export class OrderIdIndex {
+  private table: Int32Array;
+  private bits: number;
+  private mask: number;
+  private count = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.bits = Math.max(4, Math.ceil(Math.log2(initialCapacity / MAX_LOAD)));
+    this.mask = (1 << this.bits) - 1;
+    this.table = new Int32Array(4 << this.bits).fill(EMPTY);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  private home(hi: number, lo: number): number {
+    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> (32 - this.bits);
+  }
+
+  /** Table position of the id, or -1 when absent. */
+  find(hi: number, lo: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    let e = this.home(hi, lo);
+    for (;;) {
+      const base = e << 2;
+      const slot = table[base];
+      if (slot === EMPTY) return -1;
+      if (table[base + 1] === (lo | 0) && table[base + 2] === (hi | 0)) return e;
+      e = (e + 1) & mask;
+    }
+  }
+
+  /** Slot stored at a position returned by `find`. */
+  slotAt(position: number): number {
+    return this.table[position << 2];
+  }
+
+  /** Adds an id known to be absent (callers `find` first). */
+  insert(hi: number, lo: number, slot: number): void {
+    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) this.grow();
+    const table = this.table;
+    const mask = this.mask;
+    let e = this.home(hi, lo);
+    while (table[e << 2] !== EMPTY) e = (e + 1) & mask;
+    const base = e << 2;
+    table[base] = slot;
+    table[base + 1] = lo;
+    table[base + 2] = hi;
+    this.count++;
+  }
+
+  /** Removes the entry at a position returned by `find`. */
+  removeAt(position: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    let hole = position;
+    let e = position;
+    for (;;) {
+      e = (e + 1) & mask;
+      const base = e << 2;
+      if (table[base] === EMPTY) break;
+      const home = this.home(table[base + 2], table[base + 1]);
+      // The entry may fill the hole unless its home lies cyclically in (hole, e].
+      const stays = hole <= e ? hole < home && home <= e : hole < home || home <= e;
+      if (stays) continue;
+      const to = hole << 2;
+      table[to] = table[base];
+      table[to + 1] = table[base + 1];
+      table[to + 2] = table[base + 2];
+      hole = e;
+    }
+    table[hole << 2] = EMPTY;
+    this.count--;
+  }
+
+  clear(): void {
+    if (this.count === 0) return;
+    this.table.fill(EMPTY);
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.bits++;
+    this.mask = (1 << this.bits) - 1;
+    this.table = new Int32Array(4 << this.bits).fill(EMPTY);
+    this.count = 0;
+    for (let base = 0; base < old.length; base += 4) {
+      if (old[base] !== EMPTY) this.insert(old[base + 2], old[base + 1], old[base]);
+    }
+  }
+}

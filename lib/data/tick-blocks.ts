@@ -1,0 +1,971 @@
+/**
+ * The columnar trade store: `trade_blocks` rows of up to 65,536 consecutive trades, their columns
+ * packed into bytea, to and from `TradeColumns`. Same API as tick-store.ts (switch by import).
+ *
+ * Invariants:
+ * - A block holds trades of one `writeTrades` call (one session) within one UTC month, in the
+ *   call's order. Reads return blocks ordered by (first_ts_recv, first_seq): that is (ts_recv, seq)
+ *   order because a write may not overlap the dataset's existing trades in time (it may touch them
+ *   at one timestamp), which `writeTrades` checks under a per-dataset lock.
+ * - Prices are integers in units of the block's `price_scale_nano` (the tick size when written),
+ *   converted exactly on read; a price off the requested tick grid is an error, never rounded.
+ * - Times stay exact: a block's offsets from `base_ns` are below 2^53 ns (a month), batches are
+ *   based at their first ts_recv and cut before 2^53 ns. One BigInt per block, none per tick.
+ * - Writes run inside the caller's transaction: a failed import leaves no rows (nor partitions).
+ *
+ * Codec 1 (all little-endian bytes, n = tick_count):
+ *   ts_offsets   n unsigned LEB128 varints: ts_recv[0] - base_ns, then ts_recv[i] - ts_recv[i-1]
+ *   event_deltas n zigzag LEB128 varints of ts_event - ts_recv (|delta| < 2^52 ns)
+ *   prices       n zigzag LEB128 varints of price[i] - price[i-1] (price[-1] = 0), int32 ticks
+ *   sizes        n unsigned LEB128 varints of the int32 size's bit pattern
+ *   sides        n int8 (1 buy, -1 sell, 0 none)
+ *   flags        empty (all 0; TradeColumns has no flags) or n uint8
+ * Typical MNQ trades take 8-9 bytes (vs ~80 + index per trade_ticks row); decoding is one tight
+ * loop per column. Values are stored uncompressed out of line (STORAGE EXTERNAL).
+ *
+ * Limitations: native partitions are monthly and created on demand; nothing drops empty partitions
+ * after `deleteTrades`. Writes to one dataset are serialised (transaction-level advisory lock).
+ */
+import { finished } from "node:stream/promises";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { AppError } from "../errors";
+import { allocateTradeColumns, trimTradeColumns, type TradeColumns } from "../market/trade-columns";
+import {
+  COPY_HEADER_BYTES,
+  COPY_TRAILER_BYTES,
+  CopyBinaryParser,
+  CopyBinaryWriter,
+  CopyOutQuery,
+  joinInt64,
+  type CopyRowSink,
+} from "./copy-binary";
+
+/** A pool, or one connection (a `pool.connect()` client or a plain `pg.Client`). */
+export type TickDb = pg.Pool | pg.Client;
+
+export const BLOCK_MAX_TICKS = 65_536;
+export const BLOCK_CODEC = 1;
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_BIG_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** ts_event - ts_recv must stay below this in magnitude, so its zigzag form is an exact float64. */
+const MAX_EVENT_DELTA = 2 ** 52 - 1;
+const NS_PER_MS = 1_000_000n;
+/** Serialises partition creation across processes (pg_advisory_xact_lock key). */
+const PARTITION_LOCK_KEY = "tickbench:trade_blocks:partitions";
+/** With the dataset id, serialises writers of one dataset (pg_advisory_xact_lock(int, int)). */
+const DATASET_LOCK_KEY = "tickbench:trade_blocks:dataset";
+/** A guard against creating hundreds of partitions from one bogus timestamp. */
+const MAX_PARTITIONS_PER_CALL = 360;
+
+// ---------------------------------------------------------------------------------------------
+// Partitions
+
+export type TradeTableKind = "native" | "hypertable";
+
+const kindCache = new Map<string, Promise<TradeTableKind>>();
+
+/**
+ * How `trade_blocks` is partitioned in the connected database: a TimescaleDB hypertable or native
+ * RANGE partitions. Cached per database (server and name), so once per pool in practice.
+ */
+export async function tradeTableKind(client: pg.Client): Promise<TradeTableKind> {
+  const key = `${client.host}:${client.port}/${client.database}`;
+  let kind = kindCache.get(key);
+  if (!kind) {
+    kind = detectTradeTableKind(client);
+    kindCache.set(key, kind);
+    kind.catch(() => kindCache.delete(key));
+  }
+  return kind;
+}
+
+async function detectTradeTableKind(client: pg.Client): Promise<TradeTableKind> {
+  const ext = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'");
+  if (!ext.rowCount) return "native";
+  const hyper = await client.query(
+    "SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'trade_blocks'",
+  );
+  return hyper.rowCount ? "hypertable" : "native";
+}
+
+/** Name and bounds of the monthly partition `trade_blocks_yYYYYmMM`. */
+export interface TradePartition {
+  name: string;
+  fromNs: bigint;
+  toNs: bigint;
+}
+
+/** The UTC calendar months covering [fromNs, toNs] (both inclusive). */
+export function monthlyTradePartitions(fromNs: bigint, toNs: bigint): TradePartition[] {
+  if (fromNs > toNs) throw new AppError("internal", `Partition range is reversed: ${fromNs} > ${toNs}`);
+  const first = new Date(floorMs(fromNs));
+  const last = new Date(floorMs(toNs));
+  let year = first.getUTCFullYear();
+  let month = first.getUTCMonth();
+  const months = (last.getUTCFullYear() - year) * 12 + (last.getUTCMonth() - month) + 1;
+  if (months > MAX_PARTITIONS_PER_CALL) {
+    throw new AppError("unprocessable", `Trade timestamps span ${months} months (${fromNs}..${toNs} ns): check the data`);
+  }
+  const out: TradePartition[] = [];
+  for (let i = 0; i < months; i++) {
+    const start = BigInt(Date.UTC(year, month, 1)) * NS_PER_MS;
+    const end = BigInt(Date.UTC(year, month + 1, 1)) * NS_PER_MS;
+    out.push({ name: `trade_blocks_y${year}m${String(month + 1).padStart(2, "0")}`, fromNs: start, toNs: end });
+    month += 1;
+    if (month === 12) {
+      month = 0;
+      year += 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Creates the missing monthly partitions covering [fromNs, toNs]; returns the names it created.
+ * No-op for a TimescaleDB hypertable. Concurrent callers are serialised by a transaction-level
+ * advisory lock. Given a pool or an idle client it runs its own short transaction; given a client
+ * inside a transaction it joins that transaction: the partitions then roll back with it, but the
+ * advisory lock is held until that transaction ends, serialising imports that add partitions.
+ */
+export async function ensureTradePartitions(db: TickDb, fromNs: bigint, toNs: bigint): Promise<string[]> {
+  if (db instanceof pg.Pool) {
+    const client = await db.connect();
+    try {
+      return await ensureTradePartitions(client, fromNs, toNs);
+    } finally {
+      client.release();
+    }
+  }
+  if ((await tradeTableKind(db)) === "hypertable") return [];
+  const wanted = monthlyTradePartitions(fromNs, toNs);
+  const missing = await missingPartitions(db, wanted);
+  if (missing.length === 0) return [];
+
+  const status = db.getTransactionStatus();
+  if (status === "E") throw new AppError("internal", "ensureTradePartitions: the transaction is aborted");
+  const ownTransaction = status !== "T";
+  if (ownTransaction) await db.query("BEGIN");
+  try {
+    await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [PARTITION_LOCK_KEY]);
+    const created: string[] = [];
+    // Re-check under the lock: another caller may have created some meanwhile.
+    for (const p of await missingPartitions(db, missing)) {
+      // CREATE + ATTACH rather than CREATE ... PARTITION OF: ATTACH locks trade_blocks only SHARE
+      // UPDATE EXCLUSIVE, so readers and other imports' COPY are not blocked until our commit.
+      // INCLUDING STORAGE keeps the packed columns uncompressed (STORAGE EXTERNAL).
+      const table = pg.escapeIdentifier(p.name);
+      await db.query(
+        `CREATE TABLE IF NOT EXISTS ${table} (LIKE trade_blocks INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
+      );
+      await db.query(
+        `ALTER TABLE trade_blocks ATTACH PARTITION ${table} ` +
+          `FOR VALUES FROM (${int64Literal(p.fromNs)}) TO (${int64Literal(p.toNs)})`,
+      );
+      created.push(p.name);
+    }
+    if (ownTransaction) await db.query("COMMIT");
+    return created;
+  } catch (error) {
+    if (ownTransaction) await db.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+async function missingPartitions(client: pg.Client, wanted: TradePartition[]): Promise<TradePartition[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'trade_blocks'::regclass AND c.relname = ANY($1::text[])`,
+    [wanted.map((p) => p.name)],
+  );
+  const existing = new Set(rows.map((r) => r.name));
+  return wanted.filter((p) => !existing.has(p.name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export interface TradeWriteMeta {
+  datasetId: number;
+  instrumentId: number;
+  /** Tick size in 1e-9 price units (e.g. 0.25 -> 250_000_000n): the unit prices are stored in. */
+  tickSizeNano: bigint;
+  /** Record index (`seq`) of the first tick; tick i is record firstSeq + i. */
+  firstSeq: bigint;
+}
+
+const WRITE_COLUMNS =
+  "dataset_id, block_seq, instrument_id, first_ts_recv, last_ts_recv, tick_count, base_ns, first_seq, " +
+  "price_scale_nano, codec, ts_offsets, event_deltas, prices, sizes, sides, flags";
+const WRITE_FIELDS = 16;
+/** int2 field count + 4 x int4 (8 bytes each with length) + 5 x int8 (12) + int2 (6). */
+const WRITE_FIXED_BYTES = 2 + 4 * 8 + 5 * 12 + 6;
+/** Worst-case varint bytes per tick: ts delta < 2^53 (8), event delta zigzag < 2^53 (8), price delta zigzag < 2^33 (5), size (5). */
+const TS_MAX_BYTES = 8;
+const EVENT_MAX_BYTES = 8;
+const PRICE_MAX_BYTES = 5;
+const SIZE_MAX_BYTES = 5;
+/** Blocks queued on the COPY stream before we wait for it to drain. */
+const WRITE_HIGH_WATER_BYTES = 4 << 20;
+
+/** Reused encoding buffers (one write encodes at a time: encoding is synchronous). */
+const encodeScratch = {
+  ts: new Uint8Array(BLOCK_MAX_TICKS * TS_MAX_BYTES),
+  event: new Uint8Array(BLOCK_MAX_TICKS * EVENT_MAX_BYTES),
+  price: new Uint8Array(BLOCK_MAX_TICKS * PRICE_MAX_BYTES),
+  size: new Uint8Array(BLOCK_MAX_TICKS * SIZE_MAX_BYTES),
+};
+
+interface BlockPlan {
+  start: number;
+  end: number;
+  firstNs: bigint;
+  lastNs: bigint;
+}
+
+/**
+ * Appends `columns` to `trade_blocks` as blocks of up to 65,536 trades (cut at UTC month starts)
+ * with COPY FROM STDIN (FORMAT binary); returns the number of trades written. `client` must be
+ * inside a transaction (BEGIN issued): on any failure the COPY is aborted and the caller rolls
+ * back. Trades must be in ts_recv order and must not overlap the dataset's stored trades in time.
+ * Creates the months' partitions if missing (see `ensureTradePartitions`).
+ */
+export async function writeTrades(client: pg.Client, meta: TradeWriteMeta, columns: TradeColumns): Promise<number> {
+  if (client.getTransactionStatus() !== "T") {
+    throw new AppError("internal", "writeTrades must run inside an open transaction (BEGIN first)");
+  }
+  checkInt32(meta.datasetId, "datasetId");
+  checkInt32(meta.instrumentId, "instrumentId");
+  tickSizeNumber(meta.tickSizeNano);
+  const n = columns.length;
+  if (n === 0) return 0;
+  if (meta.firstSeq < INT64_MIN || meta.firstSeq + BigInt(n) > INT64_MAX) throw new AppError("internal", "seq out of int8 range");
+  validateColumns(columns);
+  const firstNs = columns.baseNs + BigInt(columns.tsOffsetNs[0]);
+  const lastNs = columns.baseNs + BigInt(columns.tsOffsetNs[n - 1]);
+  if (firstNs < INT64_MIN || lastNs > INT64_MAX) throw new AppError("unprocessable", "Trade timestamps leave the int8 range");
+  const months = monthlyTradePartitions(firstNs, lastNs);
+  await ensureTradePartitions(client, firstNs, lastNs);
+
+  await client.query("SELECT pg_advisory_xact_lock(hashtext($1), $2)", [DATASET_LOCK_KEY, meta.datasetId]);
+  const { rows } = await client.query<{ next: number; clash_first: string | null; clash_last: string | null }>(
+    `SELECT (SELECT coalesce(max(block_seq) + 1, 0) FROM trade_blocks WHERE dataset_id = $1) AS next,
+            c.first_ts_recv::text AS clash_first, c.last_ts_recv::text AS clash_last
+       FROM (SELECT 1) one LEFT JOIN LATERAL (
+         SELECT first_ts_recv, last_ts_recv FROM trade_blocks
+          WHERE dataset_id = $1 AND first_ts_recv >= $2 AND first_ts_recv <= $4 AND last_ts_recv >= $3
+            AND first_ts_recv <> $4 AND last_ts_recv <> $3
+          LIMIT 1) c ON true`,
+    [meta.datasetId, String(months[0].fromNs), String(firstNs), String(lastNs)],
+  );
+  const { next, clash_first: clashFirst, clash_last: clashLast } = rows[0];
+  if (clashFirst !== null) {
+    throw new AppError(
+      "conflict",
+      `Dataset ${meta.datasetId} already has trades in ${clashFirst}..${clashLast} ns, which overlaps the new trades ` +
+        `(${firstNs}..${lastNs} ns): trades of a dataset must be written without overlapping in time`,
+    );
+  }
+  const blocks = planBlocks(columns, months);
+  if (next + blocks.length > INT32_MAX) throw new AppError("internal", `Dataset ${meta.datasetId} has too many blocks`);
+
+  // pg-copy-streams reports a server-side failure by emitting 'error' without destroying the
+  // stream; writing on after it (or destroying it) would touch a detached connection.
+  const stream = client.query(
+    copyFrom(`COPY trade_blocks (${WRITE_COLUMNS}) FROM STDIN (FORMAT binary)`, { highWaterMark: WRITE_HIGH_WATER_BYTES }),
+  );
+  let serverError: Error | undefined;
+  stream.on("error", (error) => {
+    serverError ??= error;
+  });
+  const done = finished(stream);
+  done.catch(() => {}); // observed below; avoids an unhandled rejection while we encode
+  try {
+    for (let k = 0; k < blocks.length; k++) {
+      const fixed = new CopyBinaryWriter(WRITE_FIXED_BYTES + (k === 0 ? COPY_HEADER_BYTES : 0));
+      if (k === 0) fixed.header();
+      const b = blocks[k];
+      fixed.beginRow(WRITE_FIELDS);
+      fixed.int4(meta.datasetId);
+      fixed.int4(next + k);
+      fixed.int4(meta.instrumentId);
+      fixed.int8BigInt(b.firstNs);
+      fixed.int8BigInt(b.lastNs);
+      fixed.int4(b.end - b.start);
+      fixed.int8BigInt(b.firstNs); // base_ns
+      fixed.int8BigInt(meta.firstSeq + BigInt(b.start));
+      fixed.int8BigInt(meta.tickSizeNano);
+      fixed.int2(BLOCK_CODEC);
+      const packed = encodeBlock(columns, b.start, b.end);
+      if (serverError) throw serverError;
+      stream.write(fixed.take());
+      if (k === blocks.length - 1) {
+        stream.write(packed);
+        const trailer = new CopyBinaryWriter(COPY_TRAILER_BYTES);
+        trailer.trailer();
+        if (!stream.write(trailer.take())) await Promise.race([onceDrained(stream), done]);
+      } else if (!stream.write(packed)) {
+        await Promise.race([onceDrained(stream), done]);
+      }
+    }
+    if (serverError) throw serverError;
+    stream.end();
+    await done;
+  } catch (error) {
+    if (!serverError) {
+      // Our own failure: send CopyFail and wait until the server has answered, so the
+      // connection is ready for the caller's ROLLBACK.
+      stream.destroy(error as Error);
+      await done.catch(() => {});
+    }
+    throw error;
+  }
+  if (stream.rowCount !== blocks.length) throw new AppError("internal", `COPY wrote ${stream.rowCount} of ${blocks.length} blocks`);
+  return n;
+}
+
+function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => stream.once("drain", () => resolve()));
+}
+
+/** Checks what the codec relies on: exact ascending offsets, bounded event deltas, valid sides. */
+function validateColumns(c: TradeColumns): void {
+  const { tsOffsetNs, eventDeltaNs, side } = c;
+  let prev = tsOffsetNs[0];
+  if (!Number.isSafeInteger(prev)) throw new AppError("unprocessable", "Trade time offsets must be exact integers below 2^53 ns");
+  for (let i = 0; i < c.length; i++) {
+    const off = tsOffsetNs[i];
+    if (!(off >= prev) || !Number.isSafeInteger(off)) {
+      throw new AppError("unprocessable", `Trade ${i}: ts_recv offset ${off} is not an exact integer >= the previous one (${prev})`);
+    }
+    prev = off;
+    const delta = eventDeltaNs[i];
+    if (!Number.isSafeInteger(delta) || delta > MAX_EVENT_DELTA || delta < -MAX_EVENT_DELTA) {
+      throw new AppError("unprocessable", `Trade ${i}: ts_event - ts_recv = ${delta} ns is not an integer below 2^52 in magnitude`);
+    }
+    const s = side[i];
+    if (s !== 1 && s !== -1 && s !== 0) throw new AppError("unprocessable", `Trade ${i}: side ${s} is not -1, 0 or 1`);
+  }
+}
+
+/** Cuts [0, length) into blocks of at most BLOCK_MAX_TICKS trades that never cross a month start. */
+function planBlocks(c: TradeColumns, months: TradePartition[]): BlockPlan[] {
+  const offsets = c.tsOffsetNs;
+  const n = c.length;
+  const blocks: BlockPlan[] = [];
+  let start = 0;
+  for (const month of months) {
+    const monthEnd = lowerBound(offsets, start, n, clampOffset(month.toNs - c.baseNs));
+    while (start < monthEnd) {
+      const end = Math.min(monthEnd, start + BLOCK_MAX_TICKS);
+      blocks.push({
+        start,
+        end,
+        firstNs: c.baseNs + BigInt(offsets[start]),
+        lastNs: c.baseNs + BigInt(offsets[end - 1]),
+      });
+      start = end;
+    }
+  }
+  if (start !== n) throw new AppError("internal", "planBlocks: trades outside their months");
+  return blocks;
+}
+
+/** The six bytea fields (length word + bytes each) of trades [start, end), in codec 1. */
+function encodeBlock(c: TradeColumns, start: number, end: number): Buffer {
+  const { ts, event, price, size } = encodeScratch;
+  const offsets = c.tsOffsetNs;
+  const origin = offsets[start];
+  let prevTs = origin;
+  let prevPrice = 0;
+  let pt = 0;
+  let pe = 0;
+  let pp = 0;
+  let ps = 0;
+  for (let i = start; i < end; i++) {
+    const off = offsets[i];
+    pt = putUvarint(ts, pt, off - prevTs);
+    prevTs = off;
+    const delta = c.eventDeltaNs[i];
+    pe = putUvarint(event, pe, delta >= 0 ? delta * 2 : -delta * 2 - 1);
+    const p = c.priceTicks[i];
+    const dp = p - prevPrice;
+    pp = putUvarint(price, pp, dp >= 0 ? dp * 2 : -dp * 2 - 1);
+    prevPrice = p;
+    ps = putUvarint(size, ps, c.size[i] >>> 0);
+  }
+  const n = end - start;
+  const out = Buffer.allocUnsafe(6 * 4 + pt + pe + pp + ps + n);
+  let pos = 0;
+  const field = (bytes: Uint8Array, length: number) => {
+    out.writeInt32BE(length, pos);
+    out.set(bytes.subarray(0, length), pos + 4);
+    pos += 4 + length;
+  };
+  field(ts, pt);
+  field(event, pe);
+  field(price, pp);
+  field(size, ps);
+  field(new Uint8Array(c.side.buffer, c.side.byteOffset + start, n), n);
+  out.writeInt32BE(0, pos); // flags: all zero
+  return out;
+}
+
+/** Writes the unsigned LEB128 form of `v` (a safe integer >= 0) at dst[p]; returns the next position. */
+function putUvarint(dst: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    dst[p++] = (v & 0x7f) | 0x80; // & keeps the low 7 bits even above 2^32 (ToInt32 is modulo 2^32)
+    v = v < 0x80000000 ? v >>> 7 : Math.floor(v / 128);
+  }
+  dst[p++] = v;
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding (codec 1)
+
+/** Position after the last varint read by `uvarintTail` (module state: decoding is synchronous). */
+let varintEnd = 0;
+
+/** Rest of an unsigned LEB128 varint whose first byte `first` had its continuation bit set. */
+function uvarintTail(src: Uint8Array, p: number, first: number): number {
+  let b = src[p++];
+  let v = (first & 0x7f) | ((b & 0x7f) << 7);
+  if (b < 0x80) {
+    varintEnd = p;
+    return v;
+  }
+  b = src[p++];
+  v |= (b & 0x7f) << 14;
+  if (b < 0x80) {
+    varintEnd = p;
+    return v;
+  }
+  b = src[p++];
+  v |= (b & 0x7f) << 21; // < 2^28: still a non-negative int32
+  if (b < 0x80) {
+    varintEnd = p;
+    return v;
+  }
+  let scale = 268435456; // 2^28
+  for (let k = 0; k < 4; k++) {
+    b = src[p++];
+    v += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      varintEnd = p;
+      return v;
+    }
+    scale *= 128;
+  }
+  throw corrupt("varint longer than 8 bytes"); // also reached past the end (undefined < 0x80 is false)
+}
+
+/** ts_offsets: running sum of n unsigned varints in src[p, end). */
+function decodeOffsets(src: Uint8Array, p: number, end: number, n: number, out: Float64Array): void {
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    const b = src[p];
+    if (b < 0x80) {
+      acc += b;
+      p++;
+    } else {
+      acc += uvarintTail(src, p + 1, b);
+      p = varintEnd;
+    }
+    out[i] = acc;
+  }
+  if (p !== end || !(acc <= MAX_SAFE)) throw corrupt("ts_offsets");
+}
+
+/** event_deltas: n zigzag varints in src[p, end). */
+function decodeEventDeltas(src: Uint8Array, p: number, end: number, n: number, out: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let v = src[p];
+    if (v < 0x80) p++;
+    else {
+      v = uvarintTail(src, p + 1, v);
+      p = varintEnd;
+    }
+    out[i] = v <= INT32_MAX ? (v >>> 1) ^ -(v & 1) : v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+  if (p !== end) throw corrupt("event_deltas");
+}
+
+/** prices: running sum of n zigzag varints in src[p, end). */
+function decodePrices(src: Uint8Array, p: number, end: number, n: number, out: Int32Array): void {
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    let v = src[p];
+    if (v < 0x80) p++;
+    else {
+      v = uvarintTail(src, p + 1, v);
+      p = varintEnd;
+    }
+    acc += v <= INT32_MAX ? (v >>> 1) ^ -(v & 1) : v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+    out[i] = acc;
+  }
+  if (p !== end) throw corrupt("prices");
+}
+
+/** sizes: n unsigned varints in src[p, end), reinterpreted as int32. */
+function decodeSizes(src: Uint8Array, p: number, end: number, n: number, out: Int32Array): void {
+  for (let i = 0; i < n; i++) {
+    const b = src[p];
+    if (b < 0x80) {
+      out[i] = b;
+      p++;
+    } else {
+      out[i] = uvarintTail(src, p + 1, b) | 0;
+      p = varintEnd;
+    }
+  }
+  if (p !== end) throw corrupt("sizes");
+}
+
+function corrupt(what: string): AppError {
+  return new AppError("internal", `Corrupt trade block: ${what}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export interface ReadTradesOptions {
+  datasetId: number;
+  tickSizeNano: bigint;
+  /** Inclusive lower bound on ts_recv. */
+  fromNs?: bigint;
+  /** Exclusive upper bound on ts_recv. */
+  toNs?: bigint;
+  /** Upper bound on ticks per batch; default 1,000,000. */
+  maxBatchTicks?: number;
+  /**
+   * Ascending times (e.g. session opens): no batch holds ticks on both sides of a boundary, so a
+   * batch starting at or after boundary k ends before boundary k + 1.
+   */
+  batchBoundaryNs?: readonly bigint[];
+}
+
+export const DEFAULT_MAX_BATCH_TICKS = 1_000_000;
+const READ_COLUMNS = "base_ns, tick_count, price_scale_nano, codec, ts_offsets, event_deltas, prices, sizes, sides";
+const READ_FIELDS = 9;
+const INITIAL_BATCH_CAPACITY = 65_536;
+/**
+ * COPY data is handed to the parser in pieces of at least this size: a block row (~0.6 MB) arrives
+ * in many socket chunks, and CopyBinaryParser re-copies an incomplete row on every push.
+ */
+const PARSE_CHUNK_BYTES = 2 << 20;
+
+/**
+ * Streams a dataset's trades in [fromNs, toNs) as `TradeColumns` batches with COPY TO STDOUT
+ * (FORMAT binary) of the blocks that overlap the range; edge blocks are cut to it. Memory stays
+ * bounded by one batch plus a few blocks. Each batch is freshly allocated (safe to keep). With a
+ * pool a connection is held until the generator finishes; leaving early closes that connection.
+ * With a client, leaving early drains the rest of the COPY.
+ */
+export async function* readTrades(db: TickDb, options: ReadTradesOptions): AsyncGenerator<TradeColumns, void, undefined> {
+  const maxBatch = options.maxBatchTicks ?? DEFAULT_MAX_BATCH_TICKS;
+  if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new AppError("internal", `maxBatchTicks ${maxBatch} must be >= 1`);
+  const sql =
+    `COPY (SELECT ${READ_COLUMNS} FROM trade_blocks WHERE ` +
+    blockRangeCondition(options.datasetId, options.fromNs, options.toNs) +
+    " ORDER BY first_ts_recv, first_seq) TO STDOUT (FORMAT binary)";
+  const batcher = new BlockBatcher(options, maxBatch);
+
+  const owned = db instanceof pg.Pool;
+  const client = owned ? await db.connect() : db;
+  let streamEnded = false;
+  let clean = false;
+  const stream = client.query(new CopyOutQuery(sql));
+  try {
+    const parser = new CopyBinaryParser();
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
+      pending.push(chunk as Buffer);
+      pendingBytes += (chunk as Buffer).length;
+      if (pendingBytes < PARSE_CHUNK_BYTES) continue;
+      parser.push(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes), batcher);
+      pending = [];
+      pendingBytes = 0;
+      for (let b = batcher.shift(); b; b = batcher.shift()) yield b;
+    }
+    streamEnded = true;
+    if (pendingBytes > 0) parser.push(Buffer.concat(pending, pendingBytes), batcher);
+    parser.end();
+    batcher.flush();
+    for (let b = batcher.shift(); b; b = batcher.shift()) yield b;
+    clean = true;
+  } finally {
+    if (!streamEnded) {
+      stream.on("error", () => {}); // the COPY is being abandoned; its late errors are expected
+      if (!owned) {
+        stream.on("data", () => {}); // drain the rest so the connection is usable again
+        await finished(stream).catch(() => {});
+      }
+    }
+    if (owned) (client as pg.PoolClient).release(clean || streamEnded ? undefined : true);
+  }
+}
+
+/** How stored prices (units of `scale`) become requested ticks: ticks = stored / divisor * multiplier. */
+interface PriceConversion {
+  scale: bigint;
+  divisor: number;
+  multiplier: number;
+}
+
+function priceConversion(datasetId: number, storedScale: bigint, tickSizeNano: bigint): PriceConversion {
+  if (storedScale <= 0n || storedScale > MAX_BIG_SAFE) {
+    throw corrupt(`price_scale_nano ${storedScale} of dataset ${datasetId}`);
+  }
+  const g = gcd(storedScale, tickSizeNano);
+  return { scale: storedScale, divisor: Number(tickSizeNano / g), multiplier: Number(storedScale / g) };
+}
+
+/**
+ * Turns COPY rows (one per block) into TradeColumns batches: decodes a block into scratch columns,
+ * keeps the part inside [fromNs, toNs) and appends it to batches in segments cut at maxBatch,
+ * boundaries and 2^53 ns.
+ */
+class BlockBatcher implements CopyRowSink {
+  private readonly ts = new Float64Array(BLOCK_MAX_TICKS);
+  private readonly event = new Float64Array(BLOCK_MAX_TICKS);
+  private readonly price = new Int32Array(BLOCK_MAX_TICKS);
+  private readonly size = new Int32Array(BLOCK_MAX_TICKS);
+  private readonly tickSizeNano: bigint;
+  private readonly boundaries: readonly bigint[];
+  private nextBoundary = 0;
+  private conversion: PriceConversion | null = null;
+  private cols: TradeColumns | null = null;
+  private capacity = 0;
+  private lastLength = 0;
+  private readonly ready: TradeColumns[] = [];
+
+  constructor(
+    private readonly options: ReadTradesOptions,
+    private readonly maxBatch: number,
+  ) {
+    this.tickSizeNano = options.tickSizeNano;
+    tickSizeNumber(options.tickSizeNano);
+    const boundaries = options.batchBoundaryNs ?? [];
+    for (let i = 1; i < boundaries.length; i++) {
+      if (boundaries[i] <= boundaries[i - 1]) throw new AppError("internal", "batchBoundaryNs must be strictly ascending");
+    }
+    this.boundaries = boundaries;
+  }
+
+  shift(): TradeColumns | undefined {
+    return this.ready.shift();
+  }
+
+  row(view: DataView, pos: number, fieldCount: number): void {
+    if (
+      fieldCount !== READ_FIELDS ||
+      view.getInt32(pos) !== 8 ||
+      view.getInt32(pos + 12) !== 4 ||
+      view.getInt32(pos + 20) !== 8 ||
+      view.getInt32(pos + 32) !== 2
+    ) {
+      throw new AppError("internal", "Unexpected COPY row layout for trade_blocks");
+    }
+    const base = joinInt64(view.getInt32(pos + 4), view.getUint32(pos + 8));
+    const n = view.getInt32(pos + 16);
+    const scale = joinInt64(view.getInt32(pos + 24), view.getUint32(pos + 28));
+    const codec = view.getInt16(pos + 36);
+    if (codec !== BLOCK_CODEC) throw new AppError("internal", `Trade block codec ${codec} is not supported by this version`);
+    if (n < 1 || n > BLOCK_MAX_TICKS) throw corrupt(`tick_count ${n}`);
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    let p = pos + 38;
+    const field = (): number => {
+      const len = view.getInt32(p);
+      const start = p + 4;
+      p = start + len;
+      return start;
+    };
+    const tsAt = field();
+    decodeOffsets(bytes, tsAt, p, n, this.ts);
+    const eventAt = field();
+    decodeEventDeltas(bytes, eventAt, p, n, this.event);
+    const priceAt = field();
+    decodePrices(bytes, priceAt, p, n, this.price);
+    const sizeAt = field();
+    decodeSizes(bytes, sizeAt, p, n, this.size);
+    const sideAt = field();
+    if (p - sideAt !== n) throw corrupt("sides");
+    const sides = new Int8Array(view.buffer, view.byteOffset + sideAt, n);
+
+    if (this.conversion?.scale !== scale) this.conversion = priceConversion(this.options.datasetId, scale, this.tickSizeNano);
+    const { fromNs, toNs } = this.options;
+    const lo = fromNs === undefined ? 0 : lowerBound(this.ts, 0, n, clampOffset(fromNs - base));
+    const hi = toNs === undefined ? n : lowerBound(this.ts, lo, n, clampOffset(toNs - base));
+    if (lo < hi) this.append(base, lo, hi, sides);
+  }
+
+  /** Appends the block's trades [i, end) (offsets from `base`) to batches. */
+  private append(base: bigint, i: number, end: number, sides: Int8Array): void {
+    const ts = this.ts;
+    let boundaryOff = this.boundaryOffset(base);
+    // Offset of this block's base in the current batch's time frame.
+    let shift = this.cols ? clampOffset(base - this.cols.baseNs) : 0;
+    while (i < end) {
+      const t = ts[i];
+      let crossed = false;
+      while (t >= boundaryOff) {
+        this.nextBoundary++;
+        boundaryOff = this.boundaryOffset(base);
+        crossed = true;
+      }
+      let cols = this.cols;
+      if (cols && (crossed || cols.length >= this.maxBatch || shift + t > MAX_SAFE)) {
+        this.flush();
+        cols = null;
+      }
+      if (!cols) {
+        cols = this.startBatch(base + BigInt(t));
+        shift = -t;
+      }
+      let segEnd = Math.min(end, i + (this.maxBatch - cols.length));
+      if (boundaryOff !== Infinity) segEnd = lowerBound(ts, i, segEnd, boundaryOff);
+      if (shift + ts[segEnd - 1] > MAX_SAFE) segEnd = upperBound(ts, i, segEnd, MAX_SAFE - shift);
+      const count = segEnd - i;
+      if (cols.length + count > this.capacity) cols = this.grow(cols, cols.length + count);
+      const at = cols.length;
+      const dstTs = cols.tsOffsetNs;
+      if (shift === 0) dstTs.set(ts.subarray(i, segEnd), at);
+      else for (let j = i, k = at; j < segEnd; j++, k++) dstTs[k] = ts[j] + shift;
+      cols.eventDeltaNs.set(this.event.subarray(i, segEnd), at);
+      this.convertPrices(base, i, segEnd, cols.priceTicks, at);
+      cols.size.set(this.size.subarray(i, segEnd), at);
+      cols.side.set(sides.subarray(i, segEnd), at);
+      cols.length = at + count;
+      i = segEnd;
+    }
+  }
+
+  /** Offset of the next boundary from `base` (+Infinity when there is none). */
+  private boundaryOffset(base: bigint): number {
+    return this.nextBoundary < this.boundaries.length ? clampOffset(this.boundaries[this.nextBoundary] - base) : Infinity;
+  }
+
+  private convertPrices(base: bigint, from: number, to: number, dst: Int32Array, at: number): void {
+    const src = this.price;
+    const { divisor, multiplier } = this.conversion!;
+    if (divisor === 1 && multiplier === 1) {
+      dst.set(src.subarray(from, to), at);
+      return;
+    }
+    for (let j = from, k = at; j < to; j++, k++) {
+      const stored = src[j];
+      const ticks = (stored / divisor) * multiplier; // exact when stored % divisor === 0 and within int32
+      if (stored % divisor !== 0 || ticks < INT32_MIN || ticks > INT32_MAX) this.badPrice(base, j, stored);
+      dst[k] = ticks;
+    }
+  }
+
+  private badPrice(base: bigint, j: number, stored: number): never {
+    const { scale } = this.conversion!;
+    const price = BigInt(stored) * scale;
+    const onGrid = price % this.tickSizeNano === 0n;
+    const why = onGrid ? "is too far from zero in ticks" : `is not a multiple of the tick size ${formatNano(this.tickSizeNano)}`;
+    throw new AppError(
+      "unprocessable",
+      `Dataset ${this.options.datasetId}: price ${formatNano(price)} at ts_recv ${base + BigInt(this.ts[j])} ${why}`,
+    );
+  }
+
+  /** Moves the batch being filled (if any) to the ready queue. */
+  flush(): void {
+    const cols = this.cols;
+    if (cols && cols.length > 0) {
+      this.ready.push(trimTradeColumns(cols));
+      this.lastLength = cols.length;
+    }
+    this.cols = null;
+  }
+
+  private startBatch(baseNs: bigint): TradeColumns {
+    // Start near the previous batch's size: full batches follow full batches.
+    this.capacity = Math.min(this.maxBatch, Math.max(INITIAL_BATCH_CAPACITY, this.lastLength));
+    this.cols = allocateTradeColumns(this.capacity, baseNs);
+    return this.cols;
+  }
+
+  private grow(cols: TradeColumns, needed: number): TradeColumns {
+    this.capacity = Math.min(this.maxBatch, Math.max(needed, this.capacity * 2));
+    const next = allocateTradeColumns(this.capacity, cols.baseNs);
+    next.tsOffsetNs.set(cols.tsOffsetNs.subarray(0, cols.length));
+    next.eventDeltaNs.set(cols.eventDeltaNs.subarray(0, cols.length));
+    next.priceTicks.set(cols.priceTicks.subarray(0, cols.length));
+    next.size.set(cols.size.subarray(0, cols.length));
+    next.side.set(cols.side.subarray(0, cols.length));
+    next.length = cols.length;
+    this.cols = next;
+    return next;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting and deleting
+
+/**
+ * Number of trades of a dataset in [fromNs, toNs): tick counts of the blocks inside the range plus
+ * the trades inside it of the (at most two) blocks that cross its edges. One statement, one snapshot.
+ */
+export async function countTrades(db: TickDb, datasetId: number, fromNs?: bigint, toNs?: bigint): Promise<number> {
+  const where = blockRangeCondition(datasetId, fromNs, toNs);
+  if (fromNs === undefined && toNs === undefined) {
+    const { rows } = await db.query<{ n: string }>(`SELECT coalesce(sum(tick_count), 0)::text AS n FROM trade_blocks WHERE ${where}`);
+    return Number(rows[0].n);
+  }
+  const crosses = [
+    fromNs === undefined ? null : `first_ts_recv < ${int64Literal(fromNs)}`,
+    toNs === undefined ? null : `last_ts_recv >= ${int64Literal(toNs)}`,
+  ]
+    .filter((c) => c !== null)
+    .join(" OR ");
+  const { rows } = await db.query<{ n: string; base_ns: string | null; codec: number | null; ts_offsets: Buffer | null }>(
+    `SELECT coalesce(sum(tick_count), 0)::text AS n, NULL AS base_ns, NULL::smallint AS codec, NULL::bytea AS ts_offsets
+       FROM trade_blocks WHERE ${where} AND NOT (${crosses})
+     UNION ALL
+     SELECT tick_count::text, base_ns::text, codec, ts_offsets FROM trade_blocks WHERE ${where} AND (${crosses})`,
+  );
+  let count = 0;
+  const offsets = new Float64Array(BLOCK_MAX_TICKS);
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (r.ts_offsets === null || r.base_ns === null) {
+      count += n;
+      continue;
+    }
+    if (r.codec !== BLOCK_CODEC) throw new AppError("internal", `Trade block codec ${r.codec} is not supported by this version`);
+    if (n < 1 || n > BLOCK_MAX_TICKS) throw corrupt(`tick_count ${n}`);
+    decodeOffsets(r.ts_offsets, 0, r.ts_offsets.length, n, offsets);
+    const base = BigInt(r.base_ns);
+    const lo = fromNs === undefined ? 0 : lowerBound(offsets, 0, n, clampOffset(fromNs - base));
+    const hi = toNs === undefined ? n : lowerBound(offsets, lo, n, clampOffset(toNs - base));
+    count += hi - lo;
+  }
+  return count;
+}
+
+export interface TradeRange {
+  /** ts_recv of the first trade. */
+  startNs: bigint;
+  /** ts_recv of the last trade + 1: exclusive, usable as `toNs`. */
+  endNs: bigint;
+  count: number;
+}
+
+/** Time span and size of a dataset's trades; null when it has none. */
+export async function tradeRange(db: TickDb, datasetId: number): Promise<TradeRange | null> {
+  const { rows } = await db.query<{ first: string | null; last: string | null; n: string }>(
+    `SELECT min(first_ts_recv)::text AS first, max(last_ts_recv)::text AS last, coalesce(sum(tick_count), 0)::text AS n
+       FROM trade_blocks WHERE ${blockRangeCondition(datasetId)}`,
+  );
+  const r = rows[0];
+  if (r.first === null || r.last === null) return null;
+  return { startNs: BigInt(r.first), endNs: BigInt(r.last) + 1n, count: Number(r.n) };
+}
+
+/** Deletes all trades of a dataset (in the caller's transaction, if any); returns the trade count. */
+export async function deleteTrades(db: TickDb, datasetId: number): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `WITH gone AS (DELETE FROM trade_blocks WHERE ${blockRangeCondition(datasetId)} RETURNING tick_count)
+     SELECT coalesce(sum(tick_count), 0)::text AS n FROM gone`,
+  );
+  return Number(rows[0].n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/**
+ * SQL condition selecting the blocks of a dataset that hold trades in [fromNs, toNs), built from
+ * validated integer literals (COPY takes no bind parameters). A block lies within one UTC month,
+ * so `first_ts_recv >= start of fromNs's month` is implied; it lets the planner prune partitions.
+ */
+function blockRangeCondition(datasetId: number, fromNs?: bigint, toNs?: bigint): string {
+  checkInt32(datasetId, "datasetId");
+  let sql = `dataset_id = ${datasetId}`;
+  if (fromNs !== undefined) {
+    const monthStart = monthStartNs(fromNs);
+    if (monthStart >= INT64_MIN) sql += ` AND first_ts_recv >= ${int64Literal(monthStart)}`;
+    sql += ` AND last_ts_recv >= ${int64Literal(fromNs)}`;
+  }
+  if (toNs !== undefined) sql += ` AND first_ts_recv < ${int64Literal(toNs)}`;
+  return sql;
+}
+
+function floorMs(ns: bigint): number {
+  return Number(ns >= 0n ? ns / NS_PER_MS : -((-ns + NS_PER_MS - 1n) / NS_PER_MS));
+}
+
+function monthStartNs(ns: bigint): bigint {
+  const d = new Date(floorMs(ns));
+  return BigInt(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)) * NS_PER_MS;
+}
+
+/** `value` as a float64 for comparisons with offsets: exact within +-2^53, else +-Infinity. */
+function clampOffset(value: bigint): number {
+  if (value > MAX_BIG_SAFE) return Infinity;
+  if (value < -MAX_BIG_SAFE) return -Infinity;
+  return Number(value);
+}
+
+/** First index in [lo, hi) whose value is >= x (hi if none); `a` ascending. */
+function lowerBound(a: Float64Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in [lo, hi) whose value is > x (hi if none); `a` ascending. */
+function upperBound(a: Float64Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+function int64Literal(value: bigint): string {
+  if (typeof value !== "bigint" || value < INT64_MIN || value > INT64_MAX) {
+    throw new AppError("internal", `Not an int8 value: ${String(value)}`);
+  }
+  return `${value}::bigint`;
+}
+
+function checkInt32(value: number, name: string): void {
+  if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
+    throw new AppError("internal", `${name} must be a 32-bit integer, got ${String(value)}`);
+  }
+}
+
+function tickSizeNumber(tickSizeNano: bigint): number {
+  if (typeof tickSizeNano !== "bigint" || tickSizeNano <= 0n || tickSizeNano > MAX_BIG_SAFE) {
+    throw new AppError("internal", `tickSizeNano must be a positive bigint, got ${String(tickSizeNano)}`);
+  }
+  return Number(tickSizeNano);
+}
+
+/** 1e-9 fixed point as a decimal string, e.g. 4500250000000n -> "4500.25". */
+function formatNano(value: bigint): string {
+  const sign = value < 0n ? "-" : "";
+  const abs = value < 0n ? -value : value;
+  const frac = (abs % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
+  return `${sign}${abs / 1_000_000_000n}${frac ? `.${frac}` : ""}`;
+}

@@ -1,0 +1,21 @@
+/**
+ * The one trade order used wherever sequence matters (streaks, trade-by-trade equity): by exit
+ * time, then entry time, then input position (stable sort). Totals never depend on it.
+ */
+import type { StatisticsRoundTrip } from "./types";
+
+export function byExitTime<T extends StatisticsRoundTrip>(trades: readonly T[]): T[] {
+  return [...trades].sort((a, b) => cmp(a.exitTimeNs, b.exitTimeNs) || cmp(a.entryTimeNs, b.entryTimeNs));
+}
+
+const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** ns -> ms, floored (same rounding as the session calendar's ns helpers). */
+export function nsToMs(tsNs: bigint): number {
+  return Number(tsNs / 1_000_000n) - (tsNs % 1_000_000n < 0n ? 1 : 0);
+}
+
+/** A duration in ns as fractional ms (exact to the microsecond for durations below ~285 years). */
+export function nsDurationToMs(durationNs: bigint): number {
+  return Number(durationNs / 1000n) / 1000;
+}
