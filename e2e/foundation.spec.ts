@@ -102,3 +102,16 @@ test("a running run whose worker stopped heartbeating is visibly marked as stall
     await db.end();
   }
 });
+
+test("a dataset page shows its coverage calendar by session date", async ({ page }) => {
+  await signIn(page, E2E_ADMIN);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Datasets" }).click();
+  await page.getByRole("link", { name: "mnq-demo" }).click();
+  await expect(page.getByRole("heading", { name: "mnq-demo" })).toBeVisible();
+  const cells = page.getByTestId("coverage-cell");
+  await expect(cells).toHaveCount(5);
+  await expect(page.locator('[data-testid="coverage-cell"][data-gap="true"]')).toHaveCount(0);
+  await expect(page.getByTestId("coverage-summary")).toContainText("5 sessions · 0 without data");
+  await expect(page.getByRole("button", { name: "Delete dataset" })).toBeVisible();
+  await screenshot(page, "dataset-coverage");
+});

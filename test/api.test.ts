@@ -57,6 +57,7 @@ describe("HTTP API", () => {
       "runs/[id]/cancel": await import("../app/api/runs/[id]/cancel/route"),
       "admin/users": await import("../app/api/admin/users/route"),
       datasets: await import("../app/api/datasets/route"),
+      "datasets/[name]": await import("../app/api/datasets/[name]/route"),
       strategies: await import("../app/api/strategies/route"),
       health: await import("../app/api/health/route"),
       metrics: await import("../app/api/metrics/route"),
@@ -153,5 +154,30 @@ describe("HTTP API", () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain('tickbench_runs{status="cancelled"} 1');
     expect(metrics.body).toContain("tickbench_queue_depth");
+  });
+
+  it("shows a dataset's coverage of the exchange calendar", async () => {
+    const res = await call("datasets/[name]", "GET", { as: "bob", params: { name: "api-demo" } });
+    expect(res.status).toBe(200);
+    const { coverage, recordCount } = res.body;
+    expect(coverage.sessions.map((s: { sessionDate: string }) => s.sessionDate)).toEqual(["2025-03-04"]);
+    expect(coverage.sessions[0].ticks).toBe(recordCount);
+    expect(coverage.gaps).toBe(0);
+    expect(coverage.outsideSessions).toBe(0);
+    expect((await call("datasets/[name]", "GET", { as: "bob", params: { name: "missing" } })).status).toBe(404);
+  });
+
+  it("lets only admins delete a dataset, and runs computed from it stay readable", async () => {
+    const run = await call("runs", "POST", { as: "ana", body: { datasetName: "api-demo", strategyId: "sma-cross" } });
+    expect(run.status).toBe(202);
+    expect((await call("datasets/[name]", "DELETE", { as: "ana", params: { name: "api-demo" } })).status).toBe(403);
+    const deleted = await call("datasets/[name]", "DELETE", { as: "admin", params: { name: "api-demo" } });
+    expect(deleted.status).toBe(200);
+    const after = await call("runs/[id]", "GET", { as: "ana", params: { id: run.body.id } });
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ datasetDeleted: true, datasetName: "api-demo" });
+    const left = await db.pool.query("SELECT count(*)::int AS n FROM trade_ticks");
+    expect(left.rows[0].n).toBe(0);
+    expect((await call("datasets/[name]", "DELETE", { as: "admin", params: { name: "api-demo" } })).status).toBe(404);
   });
 });

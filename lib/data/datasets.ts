@@ -12,6 +12,8 @@ import { getContractSpec, listContractSpecs } from "../market/contract-spec";
 import { generateTrades, generatorVersion } from "./demo-generator";
 import { deleteTrades, ensureTradePartitions, writeTrades } from "./tick-store";
 import { withTransaction } from "../db/transaction";
+import { datasetCoverage, type Coverage } from "./coverage";
+import { calendarVersion } from "../market/session-calendar";
 import { tsRecvNsAt } from "../market/trade-columns";
 
 export interface DatasetDto {
@@ -61,6 +63,18 @@ export async function listDatasets(db: Db): Promise<DatasetDto[]> {
     provenance: d.provenance,
     createdAt: d.createdAt.toISOString(),
   }));
+}
+
+/** A dataset with its coverage of the exchange calendar (see coverage.ts). */
+export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Promise<DatasetDto & { coverage: Coverage }> {
+  const dataset = await getDataset(db, name);
+  const row = await db.dataset.findUniqueOrThrow({ where: { id: dataset.id }, select: { startNs: true, endNs: true } });
+  const coverage = await datasetCoverage(
+    pool,
+    { id: dataset.id, instrument: dataset.instrument, startNs: row.startNs, endNs: row.endNs, recordCount: dataset.recordCount },
+    calendarVersion,
+  );
+  return { ...dataset, coverage };
 }
 
 export async function getDataset(db: Db, name: string): Promise<DatasetDto> {

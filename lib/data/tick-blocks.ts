@@ -13,15 +13,20 @@
  *   based at their first ts_recv and cut before 2^53 ns. One BigInt per block, none per tick.
  * - Writes run inside the caller's transaction: a failed import leaves no rows (nor partitions).
  *
- * Codec 1 (all little-endian bytes, n = tick_count):
- *   ts_offsets   n unsigned LEB128 varints: ts_recv[0] - base_ns, then ts_recv[i] - ts_recv[i-1]
- *   event_deltas n zigzag LEB128 varints of ts_event - ts_recv (|delta| < 2^52 ns)
- *   prices       n zigzag LEB128 varints of price[i] - price[i-1] (price[-1] = 0), int32 ticks
- *   sizes        n unsigned LEB128 varints of the int32 size's bit pattern
+ * Codec 1. Integer columns are "packed unsigned" (PU): one width byte w, then n values of w
+ * bytes little-endian, then escapes; w is chosen per block and column to minimise the size. A value
+ * with all w bytes set (2^(8w) - 1) is an escape: the real value is the next unsigned LEB128 varint
+ * of the escape area. w = 0: every value is 0 and nothing follows. Signed values are zigzag-coded.
+ *   ts_offsets   PU of ts_recv[0] - base_ns, then ts_recv[i] - ts_recv[i-1] (>= 0)
+ *   event_deltas PU of zigzag(ts_event - ts_recv), |delta| < 2^52 ns
+ *   prices       PU of zigzag(price[i] - price[i-1]), price[-1] = 0, int32 ticks of price_scale_nano
+ *   sizes        PU of the int32 size's bit pattern
  *   sides        n int8 (1 buy, -1 sell, 0 none)
- *   flags        empty (all 0; TradeColumns has no flags) or n uint8
- * Typical MNQ trades take 8-9 bytes (vs ~80 + index per trade_ticks row); decoding is one tight
- * loop per column. Values are stored uncompressed out of line (STORAGE EXTERNAL).
+ *   flags        empty (all 0: TradeColumns has no flags) or n uint8
+ * Typical MNQ trades take ~9 bytes (vs ~80 + index per trade_ticks row). Fixed widths make decoding
+ * a branch-light loop per column (~1 ns per value, against ~6 for varints); escapes absorb the rare
+ * outliers (an overnight gap, a block trade) without widening the whole column. Values are stored
+ * uncompressed out of line (STORAGE EXTERNAL): they compress poorly and pglz would cost more time.
  *
  * Limitations: native partitions are monthly and created on demand; nothing drops empty partitions
  * after `deleteTrades`. Writes to one dataset are serialised (transaction-level advisory lock).
@@ -205,20 +210,16 @@ const WRITE_COLUMNS =
 const WRITE_FIELDS = 16;
 /** int2 field count + 4 x int4 (8 bytes each with length) + 5 x int8 (12) + int2 (6). */
 const WRITE_FIXED_BYTES = 2 + 4 * 8 + 5 * 12 + 6;
-/** Worst-case varint bytes per tick: ts delta < 2^53 (8), event delta zigzag < 2^53 (8), price delta zigzag < 2^33 (5), size (5). */
-const TS_MAX_BYTES = 8;
-const EVENT_MAX_BYTES = 8;
-const PRICE_MAX_BYTES = 5;
-const SIZE_MAX_BYTES = 5;
 /** Blocks queued on the COPY stream before we wait for it to drain. */
 const WRITE_HIGH_WATER_BYTES = 4 << 20;
+/** Upper bound of one PU column: the width byte + 7 bytes per value (the chosen width is never larger). */
+const PU_MAX_BYTES = 1 + BLOCK_MAX_TICKS * 8;
 
-/** Reused encoding buffers (one write encodes at a time: encoding is synchronous). */
-const encodeScratch = {
-  ts: new Uint8Array(BLOCK_MAX_TICKS * TS_MAX_BYTES),
-  event: new Uint8Array(BLOCK_MAX_TICKS * EVENT_MAX_BYTES),
-  price: new Uint8Array(BLOCK_MAX_TICKS * PRICE_MAX_BYTES),
-  size: new Uint8Array(BLOCK_MAX_TICKS * SIZE_MAX_BYTES),
+/** Reused buffers (encoding and decoding are synchronous, so one set serves every call). */
+const scratch = {
+  values: new Float64Array(BLOCK_MAX_TICKS),
+  packed: new Uint8Array(PU_MAX_BYTES),
+  widths: new Int32Array(8),
 };
 
 interface BlockPlan {
@@ -378,42 +379,113 @@ function planBlocks(c: TradeColumns, months: TradePartition[]): BlockPlan[] {
 
 /** The six bytea fields (length word + bytes each) of trades [start, end), in codec 1. */
 function encodeBlock(c: TradeColumns, start: number, end: number): Buffer {
-  const { ts, event, price, size } = encodeScratch;
-  const offsets = c.tsOffsetNs;
-  const origin = offsets[start];
-  let prevTs = origin;
-  let prevPrice = 0;
-  let pt = 0;
-  let pe = 0;
-  let pp = 0;
-  let ps = 0;
-  for (let i = start; i < end; i++) {
-    const off = offsets[i];
-    pt = putUvarint(ts, pt, off - prevTs);
-    prevTs = off;
-    const delta = c.eventDeltaNs[i];
-    pe = putUvarint(event, pe, delta >= 0 ? delta * 2 : -delta * 2 - 1);
-    const p = c.priceTicks[i];
-    const dp = p - prevPrice;
-    pp = putUvarint(price, pp, dp >= 0 ? dp * 2 : -dp * 2 - 1);
-    prevPrice = p;
-    ps = putUvarint(size, ps, c.size[i] >>> 0);
-  }
   const n = end - start;
-  const out = Buffer.allocUnsafe(6 * 4 + pt + pe + pp + ps + n);
-  let pos = 0;
-  const field = (bytes: Uint8Array, length: number) => {
-    out.writeInt32BE(length, pos);
-    out.set(bytes.subarray(0, length), pos + 4);
-    pos += 4 + length;
+  const values = scratch.values;
+  const parts: Buffer[] = [];
+  const column = (): void => {
+    const length = packUnsigned(values, n, scratch.packed);
+    const part = Buffer.allocUnsafe(4 + length);
+    part.writeInt32BE(length, 0);
+    part.set(scratch.packed.subarray(0, length), 4);
+    parts.push(part);
   };
-  field(ts, pt);
-  field(event, pe);
-  field(price, pp);
-  field(size, ps);
-  field(new Uint8Array(c.side.buffer, c.side.byteOffset + start, n), n);
-  out.writeInt32BE(0, pos); // flags: all zero
-  return out;
+  const offsets = c.tsOffsetNs;
+  for (let i = start, prev = offsets[start]; i < end; i++) {
+    values[i - start] = offsets[i] - prev;
+    prev = offsets[i];
+  }
+  column();
+  const events = c.eventDeltaNs;
+  for (let i = start; i < end; i++) values[i - start] = zigzag(events[i]);
+  column();
+  const prices = c.priceTicks;
+  for (let i = start, prev = 0; i < end; i++) {
+    values[i - start] = zigzag(prices[i] - prev);
+    prev = prices[i];
+  }
+  column();
+  const sizes = c.size;
+  for (let i = start; i < end; i++) values[i - start] = sizes[i] >>> 0;
+  column();
+  const sides = Buffer.allocUnsafe(4 + n + 4);
+  sides.writeInt32BE(n, 0);
+  sides.set(new Uint8Array(c.side.buffer, c.side.byteOffset + start, n), 4);
+  sides.writeInt32BE(0, 4 + n); // flags: empty, all zero
+  parts.push(sides);
+  return Buffer.concat(parts);
+}
+
+/** Zigzag form of a safe integer below 2^52 in magnitude: 0, -1, 1, -2 ... -> 0, 1, 2, 3 ... */
+function zigzag(v: number): number {
+  return v >= 0 ? v * 2 : -v * 2 - 1;
+}
+
+/** The inverse of `zigzag` for values below 2^53. */
+function unzigzag(v: number): number {
+  if (v < 4294967296) return (v >>> 1) ^ -(v & 1);
+  return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+}
+
+/** Smallest PU width at which `v` needs no escape. */
+function widthOf(v: number): number {
+  if (v < 0xff) return 1;
+  if (v < 0xffff) return 2;
+  if (v < 0xffffff) return 3;
+  if (v < 0xffffffff) return 4;
+  if (v < 0xffffffffff) return 5;
+  if (v < 0xffffffffffff) return 6;
+  return 7; // 2^56 - 1 exceeds any safe integer: no escapes at width 7
+}
+
+/** Writes values[0, n) (safe integers >= 0) as a PU column into dst; returns its length. */
+function packUnsigned(values: Float64Array, n: number, dst: Uint8Array): number {
+  const widths = scratch.widths.fill(0);
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    widths[widthOf(v)]++;
+    if (v > max) max = v;
+  }
+  if (max === 0) {
+    dst[0] = 0;
+    return 1;
+  }
+  // Size at width w: n * w, plus (k + 1) varint bytes for each value needing k > w bytes.
+  let w = 7;
+  let bestSize = n * 7;
+  let escapeBytes = 0;
+  for (let k = 6; k >= 1; k--) {
+    escapeBytes += widths[k + 1] * (k + 2);
+    const size = n * k + escapeBytes;
+    if (size <= bestSize) {
+      bestSize = size;
+      w = k;
+    }
+  }
+  dst[0] = w;
+  const escape = 2 ** (8 * w) - 1;
+  let q = 1;
+  let e = 1 + n * w;
+  for (let i = 0; i < n; i++) {
+    let v = values[i];
+    if (v >= escape) {
+      e = putUvarint(dst, e, v);
+      v = escape;
+    }
+    if (w <= 4) {
+      for (let k = 0; k < w; k++, v >>>= 8) dst[q++] = v & 0xff;
+    } else {
+      const lo = v % 4294967296;
+      let hi = (v - lo) / 4294967296;
+      dst[q] = lo & 0xff;
+      dst[q + 1] = (lo >>> 8) & 0xff;
+      dst[q + 2] = (lo >>> 16) & 0xff;
+      dst[q + 3] = lo >>> 24;
+      q += 4;
+      for (let k = 4; k < w; k++, hi >>>= 8) dst[q++] = hi & 0xff;
+    }
+  }
+  return e;
 }
 
 /** Writes the unsigned LEB128 form of `v` (a safe integer >= 0) at dst[p]; returns the next position. */
@@ -429,32 +501,15 @@ function putUvarint(dst: Uint8Array, p: number, v: number): number {
 // ---------------------------------------------------------------------------------------------
 // Decoding (codec 1)
 
-/** Position after the last varint read by `uvarintTail` (module state: decoding is synchronous). */
+/** Position after the last varint read by `getUvarint` (module state: decoding is synchronous). */
 let varintEnd = 0;
 
-/** Rest of an unsigned LEB128 varint whose first byte `first` had its continuation bit set. */
-function uvarintTail(src: Uint8Array, p: number, first: number): number {
-  let b = src[p++];
-  let v = (first & 0x7f) | ((b & 0x7f) << 7);
-  if (b < 0x80) {
-    varintEnd = p;
-    return v;
-  }
-  b = src[p++];
-  v |= (b & 0x7f) << 14;
-  if (b < 0x80) {
-    varintEnd = p;
-    return v;
-  }
-  b = src[p++];
-  v |= (b & 0x7f) << 21; // < 2^28: still a non-negative int32
-  if (b < 0x80) {
-    varintEnd = p;
-    return v;
-  }
-  let scale = 268435456; // 2^28
-  for (let k = 0; k < 4; k++) {
-    b = src[p++];
+/** The unsigned LEB128 varint at src[p] (at most 8 bytes); sets `varintEnd`. */
+function getUvarint(src: Uint8Array, p: number): number {
+  let v = 0;
+  let scale = 1;
+  for (let k = 0; k < 8; k++) {
+    const b = src[p++];
     v += (b & 0x7f) * scale;
     if (b < 0x80) {
       varintEnd = p;
@@ -462,69 +517,112 @@ function uvarintTail(src: Uint8Array, p: number, first: number): number {
     }
     scale *= 128;
   }
-  throw corrupt("varint longer than 8 bytes"); // also reached past the end (undefined < 0x80 is false)
+  throw corrupt("escape varint"); // also reached past the end: undefined < 0x80 is false
 }
 
-/** ts_offsets: running sum of n unsigned varints in src[p, end). */
-function decodeOffsets(src: Uint8Array, p: number, end: number, n: number, out: Float64Array): void {
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    const b = src[p];
-    if (b < 0x80) {
-      acc += b;
-      p++;
-    } else {
-      acc += uvarintTail(src, p + 1, b);
-      p = varintEnd;
+/** Reads the PU column src[p, end) of n values into out[0, n). */
+function unpackUnsigned(src: Uint8Array, p: number, end: number, n: number, out: Float64Array): void {
+  const w = src[p];
+  const q = p + 1;
+  const fixedEnd = q + n * w;
+  if (!(w <= 7) || fixedEnd > end) throw corrupt(`column width ${w}`);
+  let e = fixedEnd;
+  if (w === 0) {
+    out.fill(0, 0, n);
+  } else if (w === 1) {
+    out.set(src.subarray(q, fixedEnd));
+    if (e < end) {
+      for (let i = 0; i < n; i++) {
+        if (out[i] === 0xff) {
+          out[i] = getUvarint(src, e);
+          e = varintEnd;
+        }
+      }
     }
-    out[i] = acc;
+  } else if (w === 2) {
+    for (let i = 0, r = q; i < n; i++, r += 2) {
+      const v = src[r] | (src[r + 1] << 8);
+      if (v === 0xffff) {
+        out[i] = getUvarint(src, e);
+        e = varintEnd;
+      } else out[i] = v;
+    }
+  } else if (w === 3) {
+    for (let i = 0, r = q; i < n; i++, r += 3) {
+      const v = src[r] | (src[r + 1] << 8) | (src[r + 2] << 16);
+      if (v === 0xffffff) {
+        out[i] = getUvarint(src, e);
+        e = varintEnd;
+      } else out[i] = v;
+    }
+  } else if (w === 4) {
+    for (let i = 0, r = q; i < n; i++, r += 4) {
+      const v = (src[r] | (src[r + 1] << 8) | (src[r + 2] << 16) | (src[r + 3] << 24)) >>> 0;
+      if (v === 0xffffffff) {
+        out[i] = getUvarint(src, e);
+        e = varintEnd;
+      } else out[i] = v;
+    }
+  } else {
+    const escape = 2 ** (8 * w) - 1;
+    for (let i = 0, r = q; i < n; i++, r += w) {
+      let hi = 0;
+      for (let k = w - 1; k >= 4; k--) hi = hi * 256 + src[r + k];
+      const v = hi * 4294967296 + ((src[r] | (src[r + 1] << 8) | (src[r + 2] << 16) | (src[r + 3] << 24)) >>> 0);
+      if (v === escape) {
+        out[i] = getUvarint(src, e);
+        e = varintEnd;
+      } else out[i] = v;
+    }
   }
-  if (p !== end || !(acc <= MAX_SAFE)) throw corrupt("ts_offsets");
+  if (e !== end) throw corrupt("column length");
 }
 
-/** event_deltas: n zigzag varints in src[p, end). */
-function decodeEventDeltas(src: Uint8Array, p: number, end: number, n: number, out: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    let v = src[p];
-    if (v < 0x80) p++;
-    else {
-      v = uvarintTail(src, p + 1, v);
-      p = varintEnd;
-    }
-    out[i] = v <= INT32_MAX ? (v >>> 1) ^ -(v & 1) : v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-  }
-  if (p !== end) throw corrupt("event_deltas");
+/** Where the packed columns of one block lie in a COPY row: [start, end) of each. */
+interface BlockFields {
+  bytes: Uint8Array;
+  n: number;
+  ts: number;
+  tsEnd: number;
+  event: number;
+  eventEnd: number;
+  price: number;
+  priceEnd: number;
+  size: number;
+  sizeEnd: number;
+  sides: Int8Array;
 }
 
-/** prices: running sum of n zigzag varints in src[p, end). */
-function decodePrices(src: Uint8Array, p: number, end: number, n: number, out: Int32Array): void {
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    let v = src[p];
-    if (v < 0x80) p++;
-    else {
-      v = uvarintTail(src, p + 1, v);
-      p = varintEnd;
-    }
-    acc += v <= INT32_MAX ? (v >>> 1) ^ -(v & 1) : v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-    out[i] = acc;
+/** Decodes a block's ts_offsets into out[0, n) (offsets from the block's base_ns). */
+function decodeOffsets(f: Pick<BlockFields, "bytes" | "n" | "ts" | "tsEnd">, out: Float64Array, at: number, shift: number): void {
+  const raw = scratch.values;
+  unpackUnsigned(f.bytes, f.ts, f.tsEnd, f.n, raw);
+  let acc = shift;
+  for (let i = 0, k = at; i < f.n; i++, k++) {
+    acc += raw[i];
+    out[k] = acc;
   }
-  if (p !== end) throw corrupt("prices");
+  if (!(acc - shift <= MAX_SAFE)) throw corrupt("ts_offsets");
 }
 
-/** sizes: n unsigned varints in src[p, end), reinterpreted as int32. */
-function decodeSizes(src: Uint8Array, p: number, end: number, n: number, out: Int32Array): void {
-  for (let i = 0; i < n; i++) {
-    const b = src[p];
-    if (b < 0x80) {
-      out[i] = b;
-      p++;
-    } else {
-      out[i] = uvarintTail(src, p + 1, b) | 0;
-      p = varintEnd;
-    }
+/** Decodes a whole block into dst[at, at + n), adding `shift` to its time offsets. */
+function decodeBlock(f: BlockFields, dst: TradeColumns, at: number, shift: number): void {
+  const { bytes, n } = f;
+  const raw = scratch.values;
+  decodeOffsets(f, dst.tsOffsetNs, at, shift);
+  unpackUnsigned(bytes, f.event, f.eventEnd, n, raw);
+  const events = dst.eventDeltaNs;
+  for (let i = 0, k = at; i < n; i++, k++) events[k] = unzigzag(raw[i]);
+  unpackUnsigned(bytes, f.price, f.priceEnd, n, raw);
+  const prices = dst.priceTicks;
+  for (let i = 0, k = at, acc = 0; i < n; i++, k++) {
+    acc += unzigzag(raw[i]);
+    prices[k] = acc;
   }
-  if (p !== end) throw corrupt("sizes");
+  unpackUnsigned(bytes, f.size, f.sizeEnd, n, raw);
+  const sizes = dst.size;
+  for (let i = 0, k = at; i < n; i++, k++) sizes[k] = raw[i] | 0;
+  dst.side.set(f.sides, at);
 }
 
 function corrupt(what: string): AppError {

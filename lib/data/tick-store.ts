@@ -579,3 +579,18 @@ function formatNano(value: bigint): string {
   const frac = (abs % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
   return `${sign}${abs / 1_000_000_000n}${frac ? `.${frac}` : ""}`;
 }
+
+/**
+ * Trades of a dataset in each of the ranges [fromNs[i], toNs[i]), in one round trip (one index
+ * range scan per range). Used for coverage calendars.
+ */
+export async function countTradesInRanges(db: TickDb, datasetId: number, ranges: ReadonlyArray<{ fromNs: bigint; toNs: bigint }>): Promise<number[]> {
+  checkInt32(datasetId, "datasetId");
+  if (ranges.length === 0) return [];
+  const { rows } = await db.query<{ i: string; n: string }>(
+    `SELECT r.i, (SELECT count(*) FROM trade_ticks t WHERE t.dataset_id = $1 AND t.ts_recv >= r.lo AND t.ts_recv < r.hi) AS n
+       FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(lo, hi, i) ORDER BY r.i`,
+    [datasetId, ranges.map((r) => r.fromNs.toString()), ranges.map((r) => r.toNs.toString())],
+  );
+  return rows.map((r) => Number(r.n));
+}

@@ -7,8 +7,8 @@
  * - every trading session of the calendar between the first and the last session seen is present:
  *   a session without an equity point repeats the previous close (`filled`, return 0) - a flat day
  *   is a zero return, not a missing one, or Sharpe would be overstated.
- * - return_d = close_d / close_(d-1) - 1, the first session relative to the starting cash; null
- *   when the previous close is <= 0. P&L_d = close_d - close_(d-1), cents (mark to market).
+ * - return_d = close_d / close_(d-1) - 1 (computed as P&L_d / close_(d-1)), the first session
+ *   relative to the starting cash; null when the previous close is <= 0. P&L_d = close_d - close_(d-1), cents (mark to market).
  * Timestamps must lie inside the calendar's covered years.
  */
 import { sessionDate, sessionDateNs, sessionsBetween } from "../market/session-calendar";
@@ -36,7 +36,7 @@ export function sessionDays(equity: EquitySeriesInput, startingCashCents: number
   for (const s of sessionsBetween(first, last)) {
     const close = closes.get(s.sessionDate);
     const value = close ?? prev;
-    days.push({ sessionDate: s.sessionDate, closeEquityCents: value, pnlCents: value - prev, return: prev > 0 ? value / prev - 1 : null, filled: close === undefined });
+    days.push({ sessionDate: s.sessionDate, closeEquityCents: value, pnlCents: value - prev, return: prev > 0 ? (value - prev) / prev : null, filled: close === undefined });
     prev = value;
   }
   return days;

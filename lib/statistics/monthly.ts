@@ -42,7 +42,7 @@ export function monthlyReturns(days: readonly SessionDay[], startingCashCents: n
     month: key,
     year: Number(key.slice(0, 4)),
     monthOfYear: Number(key.slice(5, 7)),
-    return: open > 0 ? close / open - 1 : null,
+    return: open > 0 ? (close - open) / open : null,
     pnlCents: close - open,
     pnlUsd: (close - open) / 100,
     sessions,
@@ -51,7 +51,7 @@ export function monthlyReturns(days: readonly SessionDay[], startingCashCents: n
     const year = Number(key);
     const row: (number | null)[] = new Array(12).fill(null);
     for (const m of months) if (m.year === year) row[m.monthOfYear - 1] = m.return;
-    return { year, months: row, return: open > 0 ? close / open - 1 : null, pnlCents: close - open, pnlUsd: (close - open) / 100 };
+    return { year, months: row, return: open > 0 ? (close - open) / open : null, pnlCents: close - open, pnlUsd: (close - open) / 100 };
   });
   return { months, years };
 }

@@ -6,6 +6,7 @@
  */
 import type { RunDto } from "../runs/run-dto";
 import type { DatasetDto } from "../data/datasets";
+import type { Coverage } from "../data/coverage";
 import type { UserDto } from "../auth/users";
 import type { StrategyDescription } from "../strategies/describe";
 import type { ResultMetricsDto, RunResultDto, TradeDto } from "../runs/run-dto";
@@ -65,6 +66,7 @@ export function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
 // ----- Response shapes -----------------------------------------------------------------------
 
 export type DatasetSummary = DatasetDto;
+export type DatasetDetail = DatasetDto & { coverage: Coverage };
 
 export type StrategySummary = StrategyDescription;
 
@@ -79,6 +81,8 @@ export type RunResult = RunResultDto;
 
 export const api = {
   datasets: () => apiFetch<{ datasets: DatasetSummary[] }>("/api/datasets"),
+  dataset: (name: string) => apiFetch<DatasetDetail>(`/api/datasets/${encodeURIComponent(name)}`),
+  deleteDataset: (name: string) => apiFetch<{ deleted: string }>(`/api/datasets/${encodeURIComponent(name)}`, { method: "DELETE" }),
   strategies: () => apiFetch<{ strategies: StrategySummary[] }>("/api/strategies"),
   runs: () => apiFetch<{ runs: RunDto[] }>("/api/runs"),
   run: (id: string) => apiFetch<RunDto>(`/api/runs/${encodeURIComponent(id)}`),
@@ -92,6 +96,7 @@ export const api = {
 /** Query keys shared by the pages, so one invalidation refreshes every view of the same data. */
 export const queryKeys = {
   datasets: ["datasets"] as const,
+  dataset: (name: string) => ["datasets", name] as const,
   strategies: ["strategies"] as const,
   runs: ["runs"] as const,
   run: (id: string) => ["runs", id] as const,

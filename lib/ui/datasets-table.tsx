@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { api, queryKeys } from "./api";
 import { ErrorAlert } from "./error-alert";
 import { formatCtIso, formatInt } from "./format";
@@ -40,7 +41,11 @@ export function DatasetsTable({ labelledBy }: { labelledBy: string }) {
         <tbody>
           {datasets.map((d) => (
             <tr key={d.id} data-testid="dataset-row" data-dataset-name={d.name}>
-              <td className="font-medium text-zinc-100">{d.name}</td>
+              <td className="font-medium text-zinc-100">
+                <Link href={`/datasets/${encodeURIComponent(d.name)}`} className="hover:text-accent hover:underline">
+                  {d.name}
+                </Link>
+              </td>
               <td className="font-mono">{d.instrument}</td>
               <td className="font-mono text-zinc-400">{d.schema}</td>
               <td className="cell-num">v{d.version}</td>

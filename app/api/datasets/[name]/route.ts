@@ -1,0 +1,11 @@
+import { json, route } from "@/lib/http/route";
+import { deleteDataset, getDatasetDetail } from "@/lib/data/datasets";
+
+/** A dataset with its coverage calendar (any signed-in user: datasets are browsable read-only). */
+export const GET = route<{ name: string }>("user", async (_req, { ctx, params }) => getDatasetDetail(ctx.db, ctx.pool, params.name));
+
+/** Deletes a dataset and its ticks (admins). Runs computed from it keep their results. */
+export const DELETE = route<{ name: string }>("admin", async (_req, { ctx, params }) => {
+  await deleteDataset(ctx.db, ctx.pool, params.name);
+  return json({ deleted: params.name });
+});
