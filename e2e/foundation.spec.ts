@@ -115,3 +115,38 @@ test("a dataset page shows its coverage calendar by session date", async ({ page
   await expect(page.getByRole("button", { name: "Delete dataset" })).toBeVisible();
   await screenshot(page, "dataset-coverage");
 });
+
+test("a share link shows one run's results without login, and answers 404 once revoked", async ({ page, browser }) => {
+  await signIn(page, E2E_ADMIN);
+  await page.getByTestId("run-row").filter({ has: page.locator('[data-status="succeeded"]') }).first().getByRole("link").first().click();
+  await expect(page.getByTestId("metric-net-pnl")).toBeVisible();
+  const netPnl = await page.getByTestId("metric-net-pnl").innerText();
+  await page.getByRole("button", { name: "Share" }).click();
+  await page.getByRole("button", { name: "Create link" }).click();
+  const url = await page.getByTestId("share-url").inputValue();
+  expect(url).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+
+  const visitor = await browser.newContext();
+  const anonymous = await visitor.newPage();
+  const response = await anonymous.goto(url);
+  expect(response?.status()).toBe(200);
+  await expect(anonymous.getByTestId("shared-run")).toBeVisible();
+  await expect(anonymous.getByTestId("metric-net-pnl")).toHaveText(netPnl);
+  await expect(anonymous.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+  const description = await anonymous.locator('meta[property="og:description"]').getAttribute("content");
+  expect(description).toContain("Net P&L");
+  await screenshot(anonymous, "shared-run");
+  // The shared page exposes nothing else: the app itself still asks for a login.
+  await anonymous.goto("/");
+  await expect(anonymous).toHaveURL(/\/login/);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Share links" }).click();
+  const row = page.getByTestId("share-link-row").first();
+  await expect(row).toHaveAttribute("data-active", "true");
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toHaveAttribute("data-active", "false");
+  await screenshot(page, "share-links");
+  const revoked = await anonymous.goto(url);
+  expect(revoked?.status()).toBe(404);
+  await visitor.close();
+});

@@ -57,27 +57,37 @@ export function allocateMbpColumns(capacity: number, depth = 10, baseNs = 0n): M
   };
 }
 
+/** One side's top N: price, size, count per level, best first. */
+class TopLevels {
+  readonly px: Float64Array;
+  readonly sz: Uint32Array;
+  readonly ct: Uint32Array;
+  constructor(depth: number) {
+    this.px = new Float64Array(depth).fill(Number.NaN);
+    this.sz = new Uint32Array(depth);
+    this.ct = new Uint32Array(depth);
+  }
+}
+
 export class MbpFromMbo {
   readonly book: OrderBook;
   readonly depth: number;
-  // The last emitted state (kept here because the output may be flushed between calls).
-  private readonly lastBidPx: Float64Array;
-  private readonly lastAskPx: Float64Array;
-  private readonly lastBidSz: Uint32Array;
-  private readonly lastAskSz: Uint32Array;
-  private readonly lastBidCt: Uint32Array;
-  private readonly lastAskCt: Uint32Array;
+  // The candidate state and the last emitted one (kept here: the output may be flushed between
+  // calls); swapped on emission, so comparing happens in small arrays and only emitted rows are
+  // written to the output.
+  private bids: TopLevels;
+  private asks: TopLevels;
+  private lastBids: TopLevels;
+  private lastAsks: TopLevels;
   private seenVersion: number;
 
   constructor(depth = 10, bookOptions: OrderBookOptions = {}) {
     this.depth = depth;
     this.book = new OrderBook({ ...bookOptions, watchDepth: depth });
-    this.lastBidPx = new Float64Array(depth).fill(Number.NaN);
-    this.lastAskPx = new Float64Array(depth).fill(Number.NaN);
-    this.lastBidSz = new Uint32Array(depth);
-    this.lastAskSz = new Uint32Array(depth);
-    this.lastBidCt = new Uint32Array(depth);
-    this.lastAskCt = new Uint32Array(depth);
+    this.bids = new TopLevels(depth);
+    this.asks = new TopLevels(depth);
+    this.lastBids = new TopLevels(depth);
+    this.lastAsks = new TopLevels(depth);
     this.seenVersion = this.book.topVersion;
   }
 
@@ -98,26 +108,33 @@ export class MbpFromMbo {
       i = book.applyEvent(columns, i, to);
       if (!book.inEvent && book.topVersion !== this.seenVersion) {
         this.seenVersion = book.topVersion;
-        this.emitIfChanged(columns, out, i);
+        if (this.topChanged()) this.emit(columns, out, i);
       }
     }
     return i;
   }
 
-  private emitIfChanged(columns: MboColumns, out: MbpColumns, end: number): void {
-    const depth = this.depth;
+  /** Reads the book's top N into the candidate state and compares it with the last emitted one. */
+  private topChanged(): boolean {
+    const { bids, asks, lastBids, lastAsks, depth } = this;
+    this.book.depth(SIDE.BID, depth, bids.px, bids.sz, bids.ct);
+    this.book.depth(SIDE.ASK, depth, asks.px, asks.sz, asks.ct);
+    return differs(bids, lastBids, depth) || differs(asks, lastAsks, depth);
+  }
+
+  private emit(columns: MboColumns, out: MbpColumns, end: number): void {
+    [this.bids, this.lastBids] = [this.lastBids, this.bids];
+    [this.asks, this.lastAsks] = [this.lastAsks, this.asks];
+    const { lastBids: bids, lastAsks: asks, depth } = this;
     const row = out.length;
     const offset = row * depth;
-    this.book.depth(SIDE.BID, depth, out.bidPx, out.bidSz, out.bidCt, offset);
-    this.book.depth(SIDE.ASK, depth, out.askPx, out.askSz, out.askCt, offset);
-    if (!this.differs(out, offset)) return;
     for (let k = 0; k < depth; k++) {
-      this.lastBidPx[k] = out.bidPx[offset + k];
-      this.lastAskPx[k] = out.askPx[offset + k];
-      this.lastBidSz[k] = out.bidSz[offset + k];
-      this.lastAskSz[k] = out.askSz[offset + k];
-      this.lastBidCt[k] = out.bidCt[offset + k];
-      this.lastAskCt[k] = out.askCt[offset + k];
+      out.bidPx[offset + k] = bids.px[k];
+      out.bidSz[offset + k] = bids.sz[k];
+      out.bidCt[offset + k] = bids.ct[k];
+      out.askPx[offset + k] = asks.px[k];
+      out.askSz[offset + k] = asks.sz[k];
+      out.askCt[offset + k] = asks.ct[k];
     }
     const source = end > 0 ? end - 1 : 0;
     out.tsRecvOffsetNs[row] = columns.tsRecvOffsetNs[source];
@@ -126,18 +143,16 @@ export class MbpFromMbo {
     out.recordEnd[row] = end;
     out.length = row + 1;
   }
+}
 
-  /** Empty levels have count 0; prices and sizes are compared only for present levels (NaN-safe). */
-  private differs(out: MbpColumns, offset: number): boolean {
-    for (let k = 0; k < this.depth; k++) {
-      const bidCt = out.bidCt[offset + k];
-      const askCt = out.askCt[offset + k];
-      if (bidCt !== this.lastBidCt[k] || askCt !== this.lastAskCt[k]) return true;
-      if (bidCt !== 0 && (out.bidPx[offset + k] !== this.lastBidPx[k] || out.bidSz[offset + k] !== this.lastBidSz[k])) return true;
-      if (askCt !== 0 && (out.askPx[offset + k] !== this.lastAskPx[k] || out.askSz[offset + k] !== this.lastAskSz[k])) return true;
-    }
-    return false;
+/** Empty levels have count 0; prices and sizes are compared only for present levels (NaN-safe). */
+function differs(a: TopLevels, b: TopLevels, depth: number): boolean {
+  for (let k = 0; k < depth; k++) {
+    const count = a.ct[k];
+    if (count !== b.ct[k]) return true;
+    if (count !== 0 && (a.px[k] !== b.px[k] || a.sz[k] !== b.sz[k])) return true;
   }
+  return false;
 }
 
 /** Convenience for tests and small batches: every row of one batch in one growing output. */

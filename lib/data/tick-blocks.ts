@@ -649,12 +649,13 @@ export interface ReadTradesOptions {
 }
 
 export const DEFAULT_MAX_BATCH_TICKS = 1_000_000;
-const READ_COLUMNS = "base_ns, tick_count, price_scale_nano, codec, ts_offsets, event_deltas, prices, sizes, sides";
-const READ_FIELDS = 9;
+const READ_COLUMNS =
+  "first_ts_recv, last_ts_recv, base_ns, tick_count, price_scale_nano, codec, ts_offsets, event_deltas, prices, sizes, sides";
+const READ_FIELDS = 11;
 const INITIAL_BATCH_CAPACITY = 65_536;
 /**
- * COPY data is handed to the parser in pieces of at least this size: a block row (~0.6 MB) arrives
- * in many socket chunks, and CopyBinaryParser re-copies an incomplete row on every push.
+ * COPY data is handed to the parser in pieces of about this size: a block row (~0.6 MB) arrives in
+ * many socket chunks, and CopyBinaryParser copies an incomplete row again on every push.
  */
 const PARSE_CHUNK_BYTES = 2 << 20;
 
@@ -681,19 +682,26 @@ export async function* readTrades(db: TickDb, options: ReadTradesOptions): Async
   const stream = client.query(new CopyOutQuery(sql));
   try {
     const parser = new CopyBinaryParser();
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
-      pending.push(chunk as Buffer);
-      pendingBytes += (chunk as Buffer).length;
-      if (pendingBytes < PARSE_CHUNK_BYTES) continue;
-      parser.push(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes), batcher);
-      pending = [];
-      pendingBytes = 0;
+    // Socket chunks are gathered into one reused buffer: the parser and the batcher copy what
+    // they keep, so it is free again after each push.
+    const gathered = Buffer.allocUnsafe(PARSE_CHUNK_BYTES);
+    let used = 0;
+    for await (const data of stream.iterator({ destroyOnReturn: false })) {
+      const chunk = data as Buffer;
+      if (used + chunk.length > gathered.length) {
+        parser.push(gathered.subarray(0, used), batcher);
+        used = 0;
+      }
+      if (chunk.length < gathered.length) {
+        chunk.copy(gathered, used);
+        used += chunk.length;
+      } else {
+        parser.push(chunk, batcher);
+      }
       for (let b = batcher.shift(); b; b = batcher.shift()) yield b;
     }
     streamEnded = true;
-    if (pendingBytes > 0) parser.push(Buffer.concat(pending, pendingBytes), batcher);
+    if (used > 0) parser.push(gathered.subarray(0, used), batcher);
     parser.end();
     batcher.flush();
     for (let b = batcher.shift(); b; b = batcher.shift()) yield b;
@@ -726,15 +734,13 @@ function priceConversion(datasetId: number, storedScale: bigint, tickSizeNano: b
 }
 
 /**
- * Turns COPY rows (one per block) into TradeColumns batches: decodes a block into scratch columns,
- * keeps the part inside [fromNs, toNs) and appends it to batches in segments cut at maxBatch,
- * boundaries and 2^53 ns.
+ * Turns COPY rows (one per block) into TradeColumns batches. A block that lies inside the range,
+ * crosses no boundary and fits the current batch is decoded straight into it; any other block is
+ * decoded into a scratch block whose part inside [fromNs, toNs) is appended in segments cut at
+ * maxBatch, boundaries and 2^53 ns.
  */
 class BlockBatcher implements CopyRowSink {
-  private readonly ts = new Float64Array(BLOCK_MAX_TICKS);
-  private readonly event = new Float64Array(BLOCK_MAX_TICKS);
-  private readonly price = new Int32Array(BLOCK_MAX_TICKS);
-  private readonly size = new Int32Array(BLOCK_MAX_TICKS);
+  private readonly block = allocateTradeColumns(BLOCK_MAX_TICKS, 0n);
   private readonly tickSizeNano: bigint;
   private readonly boundaries: readonly bigint[];
   private nextBoundary = 0;
@@ -765,48 +771,90 @@ class BlockBatcher implements CopyRowSink {
     if (
       fieldCount !== READ_FIELDS ||
       view.getInt32(pos) !== 8 ||
-      view.getInt32(pos + 12) !== 4 ||
-      view.getInt32(pos + 20) !== 8 ||
-      view.getInt32(pos + 32) !== 2
+      view.getInt32(pos + 12) !== 8 ||
+      view.getInt32(pos + 24) !== 8 ||
+      view.getInt32(pos + 36) !== 4 ||
+      view.getInt32(pos + 44) !== 8 ||
+      view.getInt32(pos + 56) !== 2
     ) {
       throw new AppError("internal", "Unexpected COPY row layout for trade_blocks");
     }
-    const base = joinInt64(view.getInt32(pos + 4), view.getUint32(pos + 8));
-    const n = view.getInt32(pos + 16);
-    const scale = joinInt64(view.getInt32(pos + 24), view.getUint32(pos + 28));
-    const codec = view.getInt16(pos + 36);
+    const first = joinInt64(view.getInt32(pos + 4), view.getUint32(pos + 8));
+    const last = joinInt64(view.getInt32(pos + 16), view.getUint32(pos + 20));
+    const base = joinInt64(view.getInt32(pos + 28), view.getUint32(pos + 32));
+    const n = view.getInt32(pos + 40);
+    const scale = joinInt64(view.getInt32(pos + 48), view.getUint32(pos + 52));
+    const codec = view.getInt16(pos + 60);
     if (codec !== BLOCK_CODEC) throw new AppError("internal", `Trade block codec ${codec} is not supported by this version`);
     if (n < 1 || n > BLOCK_MAX_TICKS) throw corrupt(`tick_count ${n}`);
-    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    let p = pos + 38;
-    const field = (): number => {
-      const len = view.getInt32(p);
-      const start = p + 4;
-      p = start + len;
-      return start;
-    };
-    const tsAt = field();
-    decodeOffsets(bytes, tsAt, p, n, this.ts);
-    const eventAt = field();
-    decodeEventDeltas(bytes, eventAt, p, n, this.event);
-    const priceAt = field();
-    decodePrices(bytes, priceAt, p, n, this.price);
-    const sizeAt = field();
-    decodeSizes(bytes, sizeAt, p, n, this.size);
-    const sideAt = field();
-    if (p - sideAt !== n) throw corrupt("sides");
-    const sides = new Int8Array(view.buffer, view.byteOffset + sideAt, n);
-
     if (this.conversion?.scale !== scale) this.conversion = priceConversion(this.options.datasetId, scale, this.tickSizeNano);
+
+    let p = pos + 62;
+    const field = (): [number, number] => {
+      const start = p + 4;
+      p = start + view.getInt32(p);
+      if (p > view.byteLength) throw corrupt("field length");
+      return [start, p];
+    };
+    const [ts, tsEnd] = field();
+    const [event, eventEnd] = field();
+    const [price, priceEnd] = field();
+    const [size, sizeEnd] = field();
+    const [side, sideEnd] = field();
+    if (sideEnd - side !== n) throw corrupt("sides");
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const sides = new Int8Array(view.buffer, view.byteOffset + side, n);
+    const f: BlockFields = { bytes, n, ts, tsEnd, event, eventEnd, price, priceEnd, size, sizeEnd, sides };
+
+    if (this.decodeInPlace(f, first, last, base)) return;
+    const block = this.block;
+    block.baseNs = base;
+    decodeBlock(f, block, 0, 0);
     const { fromNs, toNs } = this.options;
-    const lo = fromNs === undefined ? 0 : lowerBound(this.ts, 0, n, clampOffset(fromNs - base));
-    const hi = toNs === undefined ? n : lowerBound(this.ts, lo, n, clampOffset(toNs - base));
-    if (lo < hi) this.append(base, lo, hi, sides);
+    const lo = fromNs === undefined || first >= fromNs ? 0 : lowerBound(block.tsOffsetNs, 0, n, clampOffset(fromNs - base));
+    const hi = toNs === undefined || last < toNs ? n : lowerBound(block.tsOffsetNs, lo, n, clampOffset(toNs - base));
+    if (lo < hi) {
+      this.convertPrices(block, lo, hi);
+      this.append(base, lo, hi);
+    }
   }
 
-  /** Appends the block's trades [i, end) (offsets from `base`) to batches. */
-  private append(base: bigint, i: number, end: number, sides: Int8Array): void {
-    const ts = this.ts;
+  /**
+   * The fast path: decodes the whole block into the current batch (or a new one) when that is
+   * what `append` would do with it; returns false, having changed nothing it would not, otherwise.
+   */
+  private decodeInPlace(f: BlockFields, first: bigint, last: bigint, base: bigint): boolean {
+    const { fromNs, toNs } = this.options;
+    if ((fromNs !== undefined && first < fromNs) || (toNs !== undefined && last >= toNs)) return false;
+    const boundaries = this.boundaries;
+    let crossed = false;
+    while (this.nextBoundary < boundaries.length && boundaries[this.nextBoundary] <= first) {
+      this.nextBoundary++;
+      crossed = true;
+    }
+    if (crossed) this.flush();
+    if (this.nextBoundary < boundaries.length && boundaries[this.nextBoundary] <= last) return false;
+    let cols = this.cols;
+    let shift: number;
+    if (cols) {
+      shift = clampOffset(base - cols.baseNs);
+      if (cols.length + f.n > this.maxBatch || shift + clampOffset(last - base) > MAX_SAFE) return false;
+    } else {
+      if (f.n > this.maxBatch) return false;
+      cols = this.startBatch(first);
+      shift = clampOffset(base - first);
+    }
+    const at = cols.length;
+    if (at + f.n > this.capacity) cols = this.grow(cols, at + f.n);
+    decodeBlock(f, cols, at, shift);
+    cols.length = at + f.n;
+    this.convertPrices(cols, at, at + f.n);
+    return true;
+  }
+
+  /** Appends the scratch block's trades [i, end) (offsets from `base`) to batches. */
+  private append(base: bigint, i: number, end: number): void {
+    const { tsOffsetNs: ts, eventDeltaNs: event, priceTicks: price, size, side } = this.block;
     let boundaryOff = this.boundaryOffset(base);
     // Offset of this block's base in the current batch's time frame.
     let shift = this.cols ? clampOffset(base - this.cols.baseNs) : 0;
@@ -836,10 +884,10 @@ class BlockBatcher implements CopyRowSink {
       const dstTs = cols.tsOffsetNs;
       if (shift === 0) dstTs.set(ts.subarray(i, segEnd), at);
       else for (let j = i, k = at; j < segEnd; j++, k++) dstTs[k] = ts[j] + shift;
-      cols.eventDeltaNs.set(this.event.subarray(i, segEnd), at);
-      this.convertPrices(base, i, segEnd, cols.priceTicks, at);
-      cols.size.set(this.size.subarray(i, segEnd), at);
-      cols.side.set(sides.subarray(i, segEnd), at);
+      cols.eventDeltaNs.set(event.subarray(i, segEnd), at);
+      cols.priceTicks.set(price.subarray(i, segEnd), at);
+      cols.size.set(size.subarray(i, segEnd), at);
+      cols.side.set(side.subarray(i, segEnd), at);
       cols.length = at + count;
       i = segEnd;
     }
@@ -850,30 +898,24 @@ class BlockBatcher implements CopyRowSink {
     return this.nextBoundary < this.boundaries.length ? clampOffset(this.boundaries[this.nextBoundary] - base) : Infinity;
   }
 
-  private convertPrices(base: bigint, from: number, to: number, dst: Int32Array, at: number): void {
-    const src = this.price;
+  /** Converts c.priceTicks[from, to) in place from stored units to requested ticks. */
+  private convertPrices(c: TradeColumns, from: number, to: number): void {
     const { divisor, multiplier } = this.conversion!;
-    if (divisor === 1 && multiplier === 1) {
-      dst.set(src.subarray(from, to), at);
-      return;
-    }
-    for (let j = from, k = at; j < to; j++, k++) {
-      const stored = src[j];
+    if (divisor === 1 && multiplier === 1) return;
+    const prices = c.priceTicks;
+    for (let k = from; k < to; k++) {
+      const stored = prices[k];
       const ticks = (stored / divisor) * multiplier; // exact when stored % divisor === 0 and within int32
-      if (stored % divisor !== 0 || ticks < INT32_MIN || ticks > INT32_MAX) this.badPrice(base, j, stored);
-      dst[k] = ticks;
+      if (stored % divisor !== 0 || ticks < INT32_MIN || ticks > INT32_MAX) this.badPrice(stored, c.baseNs + BigInt(c.tsOffsetNs[k]));
+      prices[k] = ticks;
     }
   }
 
-  private badPrice(base: bigint, j: number, stored: number): never {
-    const { scale } = this.conversion!;
-    const price = BigInt(stored) * scale;
+  private badPrice(stored: number, tsRecvNs: bigint): never {
+    const price = BigInt(stored) * this.conversion!.scale;
     const onGrid = price % this.tickSizeNano === 0n;
     const why = onGrid ? "is too far from zero in ticks" : `is not a multiple of the tick size ${formatNano(this.tickSizeNano)}`;
-    throw new AppError(
-      "unprocessable",
-      `Dataset ${this.options.datasetId}: price ${formatNano(price)} at ts_recv ${base + BigInt(this.ts[j])} ${why}`,
-    );
+    throw new AppError("unprocessable", `Dataset ${this.options.datasetId}: price ${formatNano(price)} at ts_recv ${tsRecvNs} ${why}`);
   }
 
   /** Moves the batch being filled (if any) to the ready queue. */
@@ -942,7 +984,7 @@ export async function countTrades(db: TickDb, datasetId: number, fromNs?: bigint
     }
     if (r.codec !== BLOCK_CODEC) throw new AppError("internal", `Trade block codec ${r.codec} is not supported by this version`);
     if (n < 1 || n > BLOCK_MAX_TICKS) throw corrupt(`tick_count ${n}`);
-    decodeOffsets(r.ts_offsets, 0, r.ts_offsets.length, n, offsets);
+    decodeOffsets({ bytes: r.ts_offsets, n, ts: 0, tsEnd: r.ts_offsets.length }, offsets, 0, 0);
     const base = BigInt(r.base_ns);
     const lo = fromNs === undefined ? 0 : lowerBound(offsets, 0, n, clampOffset(fromNs - base));
     const hi = toNs === undefined ? n : lowerBound(offsets, lo, n, clampOffset(toNs - base));

@@ -1,5 +1,5 @@
 /** Explicit output shapes of runs: database rows never reach the browser as they are. */
-import type { Run } from "../generated/prisma/client.ts";
+import type { Run, RunTrade } from "../generated/prisma/client.ts";
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
@@ -129,4 +129,19 @@ export interface RunResultDto {
   tradeCount: number;
   resultHash: string;
   trades: TradeDto[];
+}
+
+export function toTradeDto(t: RunTrade): TradeDto {
+  return {
+    seq: t.seq,
+    side: t.side,
+    qty: t.qty,
+    entryNs: t.entryNs.toString(),
+    exitNs: t.exitNs.toString(),
+    entryPrice: t.entryPrice,
+    exitPrice: t.exitPrice,
+    pnlUsd: Number(t.pnlCents) / 100,
+    feesUsd: Number(t.feesCents) / 100,
+    netUsd: Number(t.pnlCents - t.feesCents) / 100,
+  };
 }

@@ -9,7 +9,7 @@ import type { Db } from "../db/prisma";
 import { BACKTEST_QUEUE, BACKTEST_RETRY, type BacktestJob } from "../jobs/queue";
 import { findStrategy } from "../strategies";
 import { createRunSchema, type CreateRunInput } from "./run-config";
-import { toRunDto, type EquitySeriesDto, type ResultMetricsDto, type RunDto, type RunResultDto } from "./run-dto";
+import { toRunDto, toTradeDto, type EquitySeriesDto, type ResultMetricsDto, type RunDto, type RunResultDto } from "./run-dto";
 import type { Run } from "../generated/prisma/client.ts";
 
 export interface RunServiceDeps {
@@ -148,17 +148,6 @@ export async function getRunResult(db: Db, principal: Principal, runId: string, 
     equity: result.equity as unknown as EquitySeriesDto,
     tradeCount: result.tradeCount,
     resultHash: result.resultHash,
-    trades: trades.map((t) => ({
-      seq: t.seq,
-      side: t.side,
-      qty: t.qty,
-      entryNs: t.entryNs.toString(),
-      exitNs: t.exitNs.toString(),
-      entryPrice: t.entryPrice,
-      exitPrice: t.exitPrice,
-      pnlUsd: Number(t.pnlCents) / 100,
-      feesUsd: Number(t.feesCents) / 100,
-      netUsd: Number(t.pnlCents - t.feesCents) / 100,
-    })),
+    trades: trades.map(toTradeDto),
   };
 }

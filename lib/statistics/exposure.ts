@@ -11,6 +11,7 @@
  * resolution; timestamps must lie inside the calendar's covered years.
  */
 import { sessionDateNs, sessionsBetween } from "../market/session-calendar";
+import { nsToMicrosecondMs } from "./trade-order";
 import type { StatisticsRoundTrip } from "./types";
 
 export interface Exposure {
@@ -24,8 +25,6 @@ export interface Exposure {
 
 type Interval = [fromMs: number, toMs: number];
 
-const nsToMsExact = (ns: bigint): number => Number(ns / 1000n) / 1000;
-
 export function computeExposure(trades: readonly StatisticsRoundTrip[]): Exposure {
   if (trades.length === 0) {
     return { spanMs: 0, timeInMarketMs: 0, wallFraction: null, sessionTimeMs: 0, timeInMarketInSessionMs: 0, sessionFraction: null };
@@ -36,8 +35,8 @@ export function computeExposure(trades: readonly StatisticsRoundTrip[]): Exposur
     if (t.entryTimeNs < firstNs) firstNs = t.entryTimeNs;
     if (t.exitTimeNs > lastNs) lastNs = t.exitTimeNs;
   }
-  const holding = unionIntervals(trades.map((t): Interval => [nsToMsExact(t.entryTimeNs), nsToMsExact(t.exitTimeNs)]));
-  const span: Interval = [nsToMsExact(firstNs), nsToMsExact(lastNs)];
+  const holding = unionIntervals(trades.map((t): Interval => [nsToMicrosecondMs(t.entryTimeNs), nsToMicrosecondMs(t.exitTimeNs)]));
+  const span: Interval = [nsToMicrosecondMs(firstNs), nsToMicrosecondMs(lastNs)];
   const sessions = clip(sessionIntervals(sessionDateNs(firstNs), sessionDateNs(lastNs)), span);
   const spanMs = span[1] - span[0];
   const timeInMarketMs = totalLength(holding);

@@ -15,7 +15,10 @@ export function nsToMs(tsNs: bigint): number {
   return Number(tsNs / 1_000_000n) - (tsNs % 1_000_000n < 0n ? 1 : 0);
 }
 
-/** A duration in ns as fractional ms (exact to the microsecond for durations below ~285 years). */
-export function nsDurationToMs(durationNs: bigint): number {
-  return Number(durationNs / 1000n) / 1000;
+/**
+ * ns -> fractional ms truncated to the microsecond: exact for epoch times (ms since 1970 with three
+ * decimals stay below 2^53) and for durations.
+ */
+export function nsToMicrosecondMs(ns: bigint): number {
+  return Number(ns / 1000n) / 1000;
 }

@@ -26,7 +26,7 @@
 import { isZeroSpread, moments } from "./descriptive";
 import { summariseExcursions, type ExcursionSummary } from "./excursions";
 import { MoneySum, tripMoney, type MoneyFigure } from "./money";
-import { byExitTime, nsDurationToMs } from "./trade-order";
+import { byExitTime, nsToMicrosecondMs } from "./trade-order";
 import type { StatisticsInstrument, StatisticsRoundTrip } from "./types";
 
 export const SQN_TRADE_CAP = 100;
@@ -120,11 +120,11 @@ export function summariseTrades(trades: readonly StatisticsRoundTrip[], instrume
     largestLoser: largestLoser && tripMoney(instrument, largestLoser.netCents, largestLoser.qty),
     maxConsecutiveWins: streaks.wins,
     maxConsecutiveLosses: streaks.losses,
-    expectancy: averageTrade,
+    expectancy: averageTrade && { ...averageTrade },
     expectancyR: averageTrade && averageLoser ? averageTrade.cents / -averageLoser.cents : null,
     sqn: sqn(trades.map((t) => t.netCents)),
     kellyFraction: kelly(winRate, winners, wl),
-    averageTimeInTradeMs: n === 0 ? null : nsDurationToMs(durationNs) / n,
+    averageTimeInTradeMs: n === 0 ? null : nsToMicrosecondMs(durationNs) / n,
     excursions: summariseExcursions(trades),
   };
 }

@@ -7,6 +7,7 @@
 import type { RunDto } from "../runs/run-dto";
 import type { DatasetDto } from "../data/datasets";
 import type { Coverage } from "../data/coverage";
+import type { ShareLinkDto } from "../runs/share-links";
 import type { UserDto } from "../auth/users";
 import type { StrategyDescription } from "../strategies/describe";
 import type { ResultMetricsDto, RunResultDto, TradeDto } from "../runs/run-dto";
@@ -88,6 +89,10 @@ export const api = {
   run: (id: string) => apiFetch<RunDto>(`/api/runs/${encodeURIComponent(id)}`),
   runResult: (id: string) => apiFetch<RunResult>(`/api/runs/${encodeURIComponent(id)}/result`),
   cancelRun: (id: string) => apiPost<RunDto>(`/api/runs/${encodeURIComponent(id)}/cancel`),
+  shareRun: (id: string, body: { expiresInDays?: number }) =>
+    apiPost<ShareLinkDto & { token: string; path: string }>(`/api/runs/${encodeURIComponent(id)}/share`, body),
+  shareLinks: () => apiFetch<{ shareLinks: ShareLinkDto[] }>("/api/share-links"),
+  revokeShareLink: (id: string) => apiFetch<ShareLinkDto>(`/api/share-links/${encodeURIComponent(id)}`, { method: "DELETE" }),
   createRun: (body: unknown) => apiPost<RunDto>("/api/runs", body),
   users: () => apiFetch<{ users: UserSummary[] }>("/api/admin/users"),
   createUser: (body: { email: string; password: string; role: string }) => apiPost<UserSummary>("/api/admin/users", body),
@@ -96,6 +101,7 @@ export const api = {
 /** Query keys shared by the pages, so one invalidation refreshes every view of the same data. */
 export const queryKeys = {
   datasets: ["datasets"] as const,
+  shareLinks: ["share-links"] as const,
   dataset: (name: string) => ["datasets", name] as const,
   strategies: ["strategies"] as const,
   runs: ["runs"] as const,

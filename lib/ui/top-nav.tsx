@@ -12,6 +12,7 @@ interface NavUser {
 const LINKS = [
   { href: "/", label: "Backtests", match: (p: string) => p === "/" || p.startsWith("/runs") },
   { href: "/datasets", label: "Datasets", match: (p: string) => p.startsWith("/datasets") },
+  { href: "/share-links", label: "Share links", match: (p: string) => p.startsWith("/share-links") },
   { href: "/admin", label: "Admin", match: (p: string) => p.startsWith("/admin"), adminOnly: true },
 ];
 

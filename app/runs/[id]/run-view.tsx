@@ -9,6 +9,7 @@ import { StatusBadge } from "@/lib/ui/status-badge";
 import { useNow } from "@/lib/ui/use-now";
 import { isStalledNow } from "@/lib/ui/run-progress";
 import { RunConfig } from "./run-config";
+import { ShareButton } from "./share-button";
 import { RunProgressPanel } from "./run-progress-panel";
 import { RunResults } from "./run-results";
 import { useLiveRun } from "./use-live-run";
@@ -65,6 +66,11 @@ export function RunView({ initialRun }: { initialRun: RunDto }) {
           {run.name}
         </h1>
         <StatusBadge status={progress.status} stalled={stalled} />
+        {succeeded && (
+          <div className="ml-auto">
+            <ShareButton runId={run.id} />
+          </div>
+        )}
         {cancellable && (
           <div className="ml-auto flex items-center gap-2">
             {cancelRequested && progress.status === "running" && (

@@ -6,8 +6,8 @@
  * Shape, loosely after the ESH4 sample (11k resting orders over ~1,500 levels, ES tick 0.25):
  * - a snapshot first (SNAPSHOT flag, LAST on its final record) with levels around the start price
  *   and two far-out orders like real ES data: a bid at 100.00 and an ask at 5792.50;
- * - then one-record events (LAST set): adds (85% at a geometric distance from the same side's best,
- *   sometimes inside the spread, 15% uniform over 200 ticks), cancels of random resting orders
+ * - then one-record events (LAST set): adds (88% at a geometric distance from the same side's best,
+ *   sometimes inside the spread, 12% uniform over 800 ticks), cancels of random resting orders
  *   (full or partial), modifies (size down keeps priority, size up, price moves);
  * - and trade events: T (aggressor side) per price level swept, F per passive order filled, then
  *   the C records that take the filled size out of the book, LAST on the final record.
@@ -131,8 +131,8 @@ export function generateSyntheticMbo(options: SyntheticMboOptions): MboColumns {
       const dir = side === BID ? -1 : 1;
       let tick: number;
       if (other - own > dir * 1 && random.next() < 0.15) tick = own - dir; // improve inside the spread
-      else if (random.next() < 0.85) tick = own + dir * geometric(0.3);
-      else tick = own + dir * random.int(200);
+      else if (random.next() < 0.88) tick = own + dir * geometric(0.3);
+      else tick = own + dir * random.int(800);
       if (side === BID ? tick >= other : tick <= other) tick = other + dir;
       rest(side, tick, 1 + geometric(0.35), last);
     } else if (x < 0.44 + cancelWeight) {
