@@ -38,6 +38,9 @@ test.describe("foundation slice: data -> queue -> worker -> engine -> database -
     const roundTrips = Number((await page.getByTestId("metric-round-trips").innerText()).replace(/,/g, ""));
     expect(roundTrips).toBeGreaterThan(0);
     await expect(page.getByTestId("equity-chart")).toBeVisible();
+    await expect(page.getByTestId("run-statistics")).toBeVisible();
+    await expect(page.getByTestId("stat-max-drawdown")).toContainText("$");
+    await expect(page.getByTestId("underwater-chart")).toBeVisible();
     await expect(page.getByTestId("trade-row").first()).toBeVisible();
     await expect(page.getByTestId("config-params")).toContainText("5");
     await screenshot(page, "run-result");

@@ -87,6 +87,12 @@ describe("run execution in a worker (real PostgreSQL, real engine, in-process)",
     const trades = await db.prisma.runTrade.findMany({ where: { runId: run.id } });
     const sum = trades.reduce((a, t) => a + Number(t.pnlCents - t.feesCents), 0);
     expect(sum).toBe(metrics.netPnlCents);
+    // Full statistics are stored with the result and agree with the engine's metrics.
+    const stats = result.statistics as { trades: { all: { roundTrips: number; netProfit: { cents: number } } }; drawdown: { maxDrawdownCents: number }; returns: { observations: number } };
+    expect(stats.trades.all.roundTrips).toBe(metrics.roundTrips);
+    expect(stats.trades.all.netProfit.cents).toBe(metrics.netPnlCents);
+    expect(stats.drawdown.maxDrawdownCents).toBeGreaterThanOrEqual(0);
+    expect(stats.returns.observations).toBe(1);
     const mine = published.filter((p) => p.runId === run.id);
     expect(mine.at(-1)).toMatchObject({ status: "succeeded", progress: 1 });
     expect(mine.some((p) => p.status === "running" && p.progress > 0 && p.progress < 1)).toBe(true);

@@ -36,8 +36,8 @@ function rows(mbp: MbpColumns): Row[] {
   return out;
 }
 
-const add = (id: number, side: "B" | "A", price: number, size: number, flags = LAST): MboLiteral => ({ action: "A", id, side, price, size, flags });
-const cancel = (id: number, side: "B" | "A", price: number, size: number, flags = LAST): MboLiteral => ({ action: "C", id, side, price, size, flags });
+const add = (id: number, side: "B" | "A", price: number, size: number, flags: number = LAST): MboLiteral => ({ action: "A", id, side, price, size, flags });
+const cancel = (id: number, side: "B" | "A", price: number, size: number, flags: number = LAST): MboLiteral => ({ action: "C", id, side, price, size, flags });
 
 describe("mbpFromMbo", () => {
   it("emits one row per completed event that changes the visible top N, with the closing record's times", () => {

@@ -27,9 +27,9 @@ function prices(book: OrderBook, side: typeof B | typeof A): number[] {
   return book.levels(side).map((l) => l.priceNano / 1e9);
 }
 
-const add = (id: number, side: "B" | "A", price: number, size: number, flags = LAST): MboLiteral => ({ action: "A", id, side, price, size, flags });
-const cancel = (id: number, side: "B" | "A", price: number, size: number, flags = LAST): MboLiteral => ({ action: "C", id, side, price, size, flags });
-const modify = (id: number, side: "B" | "A", price: number, size: number, flags = LAST): MboLiteral => ({ action: "M", id, side, price, size, flags });
+const add = (id: number, side: "B" | "A", price: number, size: number, flags: number = LAST): MboLiteral => ({ action: "A", id, side, price, size, flags });
+const cancel = (id: number, side: "B" | "A", price: number, size: number, flags: number = LAST): MboLiteral => ({ action: "C", id, side, price, size, flags });
+const modify = (id: number, side: "B" | "A", price: number, size: number, flags: number = LAST): MboLiteral => ({ action: "M", id, side, price, size, flags });
 
 describe("OrderBook: adds", () => {
   it("appends an add at the back of its price level and orders levels by price, best first", () => {

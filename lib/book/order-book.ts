@@ -75,6 +75,11 @@ export interface LevelView {
 }
 
 const NONE = -1;
+// Field offsets of an order in `links` (size is a u32 stored as its int32 bit pattern: read >>> 0).
+const SIZE = 0;
+const PREV = 1;
+const NEXT = 2;
+const LEVEL = 3;
 const BID = 0;
 const ASK = 1;
 const { ADD, CANCEL, MODIFY, CLEAR, TRADE, FILL, NONE: ACTION_NONE } = ACTION;
@@ -89,15 +94,14 @@ function grown<T extends Int32Array | Uint32Array | Float64Array | Uint8Array>(a
 }
 
 export class OrderBook {
-  // Order pool (struct of arrays, slot = index; free slots chained through oNext).
+  // Order pool. The fields every queue operation touches sit together, 16 bytes per order in one
+  // Int32Array (`links`, at slot * 4 + SIZE | PREV | NEXT | LEVEL), so an order costs one cache line;
+  // the rest are plain parallel arrays. Free slots are chained through NEXT.
+  private links: Int32Array;
   private oHi: Uint32Array;
   private oLo: Uint32Array;
-  private oSize: Float64Array;
   private oTs: Float64Array;
   private oPriority: Float64Array;
-  private oPrev: Int32Array;
-  private oNext: Int32Array;
-  private oLevel: Int32Array;
   private orderTop = 0;
   private freeOrder = NONE;
   // Level pool (free levels chained through lHead).
@@ -137,14 +141,11 @@ export class OrderBook {
     this.watchDepth = options.watchDepth ?? 10;
     this.quality = new DataQualityLog(options.maxDataQualityExamples ?? 20);
     this.index = new OrderIdIndex(orders);
+    this.links = new Int32Array(orders * 4);
     this.oHi = new Uint32Array(orders);
     this.oLo = new Uint32Array(orders);
-    this.oSize = new Float64Array(orders);
     this.oTs = new Float64Array(orders);
     this.oPriority = new Float64Array(orders);
-    this.oPrev = new Int32Array(orders);
-    this.oNext = new Int32Array(orders);
-    this.oLevel = new Int32Array(orders);
     const levels = 256;
     this.lPrice = new Float64Array(levels);
     this.lSize = new Float64Array(levels);
@@ -238,17 +239,19 @@ export class OrderBook {
       return;
     }
     const slot = this.index.slotAt(position);
-    const level = this.oLevel[slot];
+    const links = this.links;
+    const at = slot << 2;
+    const level = links[at + LEVEL];
     if (this.lPrice[level] !== price || this.lSide[level] !== (sideCode === SIDE_BID ? BID : sideCode === SIDE_ASK ? ASK : NONE)) {
       this.quality.record(DQ.CANCEL_MISMATCH, record, hi, lo, CANCEL, price, size);
     }
-    const resting = this.oSize[slot];
+    const resting = links[at + SIZE] >>> 0;
     if (size < resting) {
       if (size === 0) {
         this.quality.record(DQ.ZERO_SIZE, record, hi, lo, CANCEL, price, size);
         return;
       }
-      this.oSize[slot] = resting - size;
+      links[at + SIZE] = resting - size;
       this.lSize[level] -= size;
       this.touch(level);
       return;
@@ -273,7 +276,8 @@ export class OrderBook {
       return;
     }
     const slot = this.index.slotAt(position);
-    const level = this.oLevel[slot];
+    const at = slot << 2;
+    const level = this.links[at + LEVEL];
     if (size === 0) {
       this.quality.record(DQ.ZERO_SIZE, record, hi, lo, MODIFY, price, size);
       this.unlink(slot);
@@ -281,13 +285,13 @@ export class OrderBook {
       this.releaseOrder(slot);
       return;
     }
-    const resting = this.oSize[slot];
+    const resting = this.links[at + SIZE] >>> 0;
     if (this.lSide[level] !== s || this.lPrice[level] !== price || size > resting) {
       if (this.lSide[level] !== s) this.quality.record(DQ.MODIFY_SIDE_CHANGE, record, hi, lo, MODIFY, price, size);
       this.unlink(slot);
       this.link(slot, s, price, size, ts);
     } else if (size < resting) {
-      this.oSize[slot] = size;
+      this.links[at + SIZE] = size;
       this.lSize[level] -= resting - size;
       this.touch(level);
     }
@@ -324,7 +328,7 @@ export class OrderBook {
     const stale: number[] = [];
     for (const ladder of [this.bids, this.asks]) {
       for (let p = 0; p < ladder.length; p++) {
-        for (let o = this.lHead[ladder.levels[p]]; o !== NONE; o = this.oNext[o]) {
+        for (let o = this.lHead[ladder.levels[p]]; o !== NONE; o = this.links[(o << 2) + NEXT]) {
           if (this.oPriority[o] < this.snapshotStartPriority) stale.push(o);
         }
       }
@@ -332,7 +336,7 @@ export class OrderBook {
     for (const slot of stale) {
       const hi = this.oHi[slot];
       const lo = this.oLo[slot];
-      this.quality.record(DQ.SNAPSHOT_DROPPED_ORDER, this.recordsApplied - 1, hi, lo, 0, this.lPrice[this.oLevel[slot]], this.oSize[slot]);
+      this.quality.record(DQ.SNAPSHOT_DROPPED_ORDER, this.recordsApplied - 1, hi, lo, 0, this.lPrice[this.links[(slot << 2) + LEVEL]], this.links[(slot << 2) + SIZE] >>> 0);
       this.unlink(slot);
       this.index.removeAt(this.index.find(hi, lo));
       this.releaseOrder(slot);
@@ -343,7 +347,7 @@ export class OrderBook {
 
   private insertOrder(hi: number, lo: number, s: number, price: number, size: number, ts: number): void {
     let slot = this.freeOrder;
-    if (slot !== NONE) this.freeOrder = this.oNext[slot];
+    if (slot !== NONE) this.freeOrder = this.links[(slot << 2) + NEXT];
     else {
       if (this.orderTop === this.oHi.length) this.growOrders();
       slot = this.orderTop++;
@@ -355,8 +359,8 @@ export class OrderBook {
   }
 
   private releaseOrder(slot: number): void {
-    this.oLevel[slot] = NONE;
-    this.oNext[slot] = this.freeOrder;
+    this.links[(slot << 2) + LEVEL] = NONE;
+    this.links[(slot << 2) + NEXT] = this.freeOrder;
     this.freeOrder = slot;
   }
 
@@ -374,29 +378,33 @@ export class OrderBook {
       ladder.insertAt(position, key, level);
     }
     if (position >= ladder.length - this.watchDepth) this.topVersion++;
+    const links = this.links;
+    const at = slot << 2;
     const tail = this.lTail[level];
-    this.oPrev[slot] = tail;
-    this.oNext[slot] = NONE;
+    links[at + SIZE] = size;
+    links[at + PREV] = tail;
+    links[at + NEXT] = NONE;
+    links[at + LEVEL] = level;
     if (tail === NONE) this.lHead[level] = slot;
-    else this.oNext[tail] = slot;
+    else links[(tail << 2) + NEXT] = slot;
     this.lTail[level] = slot;
     this.lSize[level] += size;
     this.lCount[level]++;
-    this.oSize[slot] = size;
     this.oTs[slot] = ts;
     this.oPriority[slot] = this.nextPriority++;
-    this.oLevel[slot] = level;
   }
 
   /** Takes the order out of its level's queue, removing the level when it empties. */
   private unlink(slot: number): void {
-    const level = this.oLevel[slot];
-    const prev = this.oPrev[slot];
-    const next = this.oNext[slot];
+    const links = this.links;
+    const at = slot << 2;
+    const level = links[at + LEVEL];
+    const prev = links[at + PREV];
+    const next = links[at + NEXT];
     if (prev === NONE) this.lHead[level] = next;
-    else this.oNext[prev] = next;
+    else links[(prev << 2) + NEXT] = next;
     if (next === NONE) this.lTail[level] = prev;
-    else this.oPrev[next] = prev;
+    else links[(next << 2) + PREV] = prev;
     if (--this.lCount[level] === 0) {
       const s = this.lSide[level];
       const ladder = s === BID ? this.bids : this.asks;
@@ -407,7 +415,7 @@ export class OrderBook {
       this.lHead[level] = this.freeLevel;
       this.freeLevel = level;
     } else {
-      this.lSize[level] -= this.oSize[slot];
+      this.lSize[level] -= links[at + SIZE] >>> 0;
       this.touch(level);
     }
   }
@@ -436,14 +444,11 @@ export class OrderBook {
 
   private growOrders(): void {
     const n = this.oHi.length * 2;
+    this.links = grown(this.links, n * 4);
     this.oHi = grown(this.oHi, n);
     this.oLo = grown(this.oLo, n);
-    this.oSize = grown(this.oSize, n);
     this.oTs = grown(this.oTs, n);
     this.oPriority = grown(this.oPriority, n);
-    this.oPrev = grown(this.oPrev, n);
-    this.oNext = grown(this.oNext, n);
-    this.oLevel = grown(this.oLevel, n);
   }
 
   private growLevels(): void {
@@ -532,7 +537,8 @@ export class OrderBook {
     if (position < 0) return -1;
     const slot = this.index.slotAt(position);
     let ahead = 0;
-    for (let o = this.lHead[this.oLevel[slot]]; o !== slot; o = this.oNext[o]) ahead += this.oSize[o];
+    const links = this.links;
+    for (let o = this.lHead[links[(slot << 2) + LEVEL]]; o !== slot; o = links[(o << 2) + NEXT]) ahead += links[(o << 2) + SIZE] >>> 0;
     return ahead;
   }
 
@@ -550,7 +556,8 @@ export class OrderBook {
     const position = ladder.find(side === SIDE_BID ? priceNano : -priceNano);
     if (position < 0) return 0;
     let ahead = 0;
-    for (let o = this.lHead[ladder.levels[position]]; o !== NONE && this.oPriority[o] < priority; o = this.oNext[o]) ahead += this.oSize[o];
+    const links = this.links;
+    for (let o = this.lHead[ladder.levels[position]]; o !== NONE && this.oPriority[o] < priority; o = links[(o << 2) + NEXT]) ahead += links[(o << 2) + SIZE] >>> 0;
     return ahead;
   }
 
@@ -573,7 +580,7 @@ export class OrderBook {
     for (let p = ladder.length - 1; p >= 0; p--) {
       const level = ladder.levels[p];
       const orders: OrderView[] = [];
-      for (let o = this.lHead[level]; o !== NONE; o = this.oNext[o]) orders.push(this.view(o));
+      for (let o = this.lHead[level]; o !== NONE; o = this.links[(o << 2) + NEXT]) orders.push(this.view(o));
       out.push({ priceNano: this.lPrice[level], size: this.lSize[level], count: this.lCount[level], orders });
     }
     return out;
@@ -585,12 +592,12 @@ export class OrderBook {
   }
 
   private view(slot: number): OrderView {
-    const level = this.oLevel[slot];
+    const level = this.links[(slot << 2) + LEVEL];
     return {
       orderId: orderIdText(this.oHi[slot], this.oLo[slot]),
       side: this.lSide[level] === BID ? "B" : "A",
       priceNano: this.lPrice[level],
-      size: this.oSize[slot],
+      size: this.links[(slot << 2) + SIZE] >>> 0,
       tsEventNs: this.oTs[slot],
       priority: this.oPriority[slot],
     };
@@ -612,14 +619,15 @@ export class OrderBook {
         let count = 0;
         let lastPriority = -1;
         let prev = NONE;
-        for (let o = this.lHead[level]; o !== NONE; o = this.oNext[o]) {
-          if (this.oLevel[o] !== level || this.oPrev[o] !== prev) fail("queue links");
-          if (!(this.oSize[o] > 0)) fail(`order size ${this.oSize[o]}`);
+        for (let o = this.lHead[level]; o !== NONE; o = this.links[(o << 2) + NEXT]) {
+          const orderSize = this.links[(o << 2) + SIZE] >>> 0;
+          if (this.links[(o << 2) + LEVEL] !== level || this.links[(o << 2) + PREV] !== prev) fail("queue links");
+          if (!(orderSize > 0)) fail(`order size ${orderSize}`);
           if (!(this.oPriority[o] > lastPriority)) fail("queue not FIFO by priority");
           const position = this.index.find(this.oHi[o], this.oLo[o]);
           if (position < 0 || this.index.slotAt(position) !== o) fail("order missing from the id index");
           lastPriority = this.oPriority[o];
-          size += this.oSize[o];
+          size += orderSize;
           count++;
           prev = o;
         }

@@ -1,5 +1,6 @@
 /** Explicit output shapes of runs: database rows never reach the browser as they are. */
 import type { Run, RunTrade } from "../generated/prisma/client.ts";
+import type { BacktestStatistics } from "../statistics";
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
@@ -125,6 +126,8 @@ export interface EquitySeriesDto {
 export interface RunResultDto {
   runId: string;
   metrics: ResultMetricsDto;
+  /** Full statistics (lib/statistics); null when they could not be computed. */
+  statistics: BacktestStatistics | null;
   equity: EquitySeriesDto;
   tradeCount: number;
   resultHash: string;

@@ -17,6 +17,8 @@ import type { Db } from "../db/prisma";
 import type { BacktestResult } from "../engine/result";
 import { resultHash } from "../engine/result-hash";
 import { withTransaction } from "../db/transaction";
+import { computeStatistics, type BacktestStatistics } from "../statistics";
+import { ticksToPrice } from "../market/contract-spec";
 import type { StrategyModule } from "../engine/strategy";
 import { countEvents, describeFailure, finishBacktest, prepareBacktest, replaySlices, StrategyFailure, type PreparedBacktest } from "./backtest-replay";
 import type { EquitySeriesDto, ResultMetricsDto, RunProgressDto, RunStatus } from "./run-dto";
@@ -125,7 +127,36 @@ function storedEquity(result: BacktestResult): EquitySeriesDto {
   return { tsMs: result.equity.tsMs, equityUsd: result.equity.equityCents.map((c) => c / 100) };
 }
 
-async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult, lastSimTimeNs: bigint): Promise<boolean> {
+/**
+ * The full statistics of a result. A failure here (e.g. data outside the calendar's years) must not
+ * lose the run's result: it is logged and the statistics are left out.
+ */
+function resultStatistics(result: BacktestResult, prepared: PreparedBacktest, seed: number, log: Logger): BacktestStatistics | null {
+  try {
+    return computeStatistics({
+      trades: result.trades,
+      equity: result.equity,
+      startingCashCents: result.startingCashCents,
+      instrument: {
+        tickSize: ticksToPrice(prepared.contract, 1),
+        tickValueCents: prepared.contract.tickValueCents,
+        multiplier: Number(prepared.contract.multiplier),
+      },
+      options: { seed },
+    });
+  } catch (error) {
+    log.warn({ err: error }, "statistics could not be computed");
+    return null;
+  }
+}
+
+async function storeResult(
+  pool: pg.Pool,
+  run: Claimed,
+  result: BacktestResult,
+  lastSimTimeNs: bigint,
+  statistics: BacktestStatistics | null,
+): Promise<boolean> {
   return withTransaction(pool, async (client) => {
     const owned = await client.query(
       `UPDATE runs SET status = 'succeeded', progress = 1, finished_at = now(), heartbeat_at = now(), eta_ms = 0,
@@ -135,8 +166,16 @@ async function storeResult(pool: pg.Pool, run: Claimed, result: BacktestResult, 
     );
     if (!owned.rowCount) return false;
     await client.query(
-      `INSERT INTO run_results (run_id, attempt, metrics, equity, trade_count, result_hash) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [run.id, run.attempt, JSON.stringify(storedMetrics(result)), JSON.stringify(storedEquity(result)), result.trades.length, resultHash(result)],
+      `INSERT INTO run_results (run_id, attempt, metrics, equity, trade_count, result_hash, statistics) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        run.id,
+        run.attempt,
+        JSON.stringify(storedMetrics(result)),
+        JSON.stringify(storedEquity(result)),
+        result.trades.length,
+        resultHash(result),
+        statistics === null ? null : JSON.stringify(statistics),
+      ],
     );
     const trades = result.trades;
     for (let start = 0; start < trades.length; start += 1000) {
@@ -295,7 +334,8 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
     const lastSimTimeNs = engine.snapshot().simTimeNs;
     const result = finishBacktest(prepared);
     clearInterval(heartbeat);
-    if (await storeResult(pool, run, result, lastSimTimeNs)) {
+    const statistics = resultStatistics(result, prepared, run.seed, runLog);
+    if (await storeResult(pool, run, result, lastSimTimeNs, statistics)) {
       runLog.info({ events: result.events, trades: result.trades.length, ms: Date.now() - startedMs }, "run succeeded");
     } else {
       runLog.warn("run result not stored: run no longer owned by this attempt");

@@ -145,6 +145,7 @@ export async function getRunResult(db: Db, principal: Principal, runId: string, 
   return {
     runId: run.id,
     metrics: result.metrics as unknown as ResultMetricsDto,
+    statistics: (result.statistics ?? null) as unknown as RunResultDto["statistics"],
     equity: result.equity as unknown as EquitySeriesDto,
     tradeCount: result.tradeCount,
     resultHash: result.resultHash,

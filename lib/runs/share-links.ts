@@ -9,6 +9,7 @@ import { AppError, notFound } from "../errors";
 import type { Principal } from "../auth/roles";
 import type { Db } from "../db/prisma";
 import { getRunRow } from "./run-service";
+import type { BacktestStatistics } from "../statistics";
 import { toTradeDto, type EquitySeriesDto, type ResultMetricsDto, type TradeDto } from "./run-dto";
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -96,7 +97,7 @@ export interface SharedRunDto {
   seed: number;
   finishedAt: string | null;
   includeCode: boolean;
-  result: { metrics: ResultMetricsDto; equity: EquitySeriesDto; tradeCount: number; resultHash: string; trades: TradeDto[] };
+  result: { metrics: ResultMetricsDto; statistics: BacktestStatistics | null; equity: EquitySeriesDto; tradeCount: number; resultHash: string; trades: TradeDto[] };
 }
 
 export async function resolveSharedRun(db: Db, token: string, tradeLimit = 500): Promise<SharedRunDto> {
@@ -122,6 +123,7 @@ export async function resolveSharedRun(db: Db, token: string, tradeLimit = 500):
     includeCode: link.includeCode,
     result: {
       metrics: result.metrics as unknown as ResultMetricsDto,
+      statistics: (result.statistics ?? null) as unknown as BacktestStatistics | null,
       equity: result.equity as unknown as EquitySeriesDto,
       tradeCount: result.tradeCount,
       resultHash: result.resultHash,

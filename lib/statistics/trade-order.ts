@@ -1,6 +1,7 @@
 /**
  * The one trade order used wherever sequence matters (streaks, trade-by-trade equity): by exit
- * time, then entry time, then input position (stable sort). Totals never depend on it.
+ * time, then entry time, then input position (stable sort). Totals never depend on it. Also the
+ * bigint ns -> number ms conversions of trade times.
  */
 import type { StatisticsRoundTrip } from "./types";
 

@@ -1,6 +1,7 @@
 "use client";
 import { useMemo, type ReactNode } from "react";
 import { EquityChart } from "@/lib/ui/equity-chart";
+import { RunStatistics } from "@/lib/ui/run-statistics";
 import type { RunResult } from "@/lib/ui/api";
 import { formatCtNs, formatInt, formatPrice, formatRatio, formatSignedUsd, formatUsd, pnlClass } from "@/lib/ui/format";
 import { downsampleEvenly, zipEquity } from "@/lib/ui/series";
@@ -62,6 +63,12 @@ export function RunResults({ result }: { result: RunResult }) {
         </h3>
         <EquityChart points={equity} height={280} label="Equity curve" testId="equity-chart" />
       </div>
+
+      {result.statistics ? (
+        <RunStatistics statistics={result.statistics} />
+      ) : (
+        <p className="text-xs text-zinc-500">Detailed statistics are not available for this result.</p>
+      )}
 
       <div>
         <div className="mb-1 flex items-baseline justify-between">

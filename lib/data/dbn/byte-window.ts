@@ -33,12 +33,17 @@ export class ByteWindow {
     return this.end - this.start;
   }
 
-  /** Appends a chunk after the unread bytes (compacting first, growing when needed). */
+  /**
+   * Appends a chunk after the unread bytes: in place when it fits, else after moving the unread
+   * bytes to the front, else into a larger buffer (each byte is moved O(1) times amortised).
+   */
   append(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    const pending = this.end - this.start;
-    if (pending + chunk.length > this.bytes.length) this.grow(pending + chunk.length);
-    else this.compact();
+    if (this.end + chunk.length > this.bytes.length) {
+      const pending = this.end - this.start;
+      if (pending + chunk.length > this.bytes.length || pending > this.bytes.length / 2) this.grow(pending + chunk.length);
+      else this.compact();
+    }
     this.bytes.set(chunk, this.end);
     this.end += chunk.length;
   }

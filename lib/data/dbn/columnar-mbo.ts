@@ -7,6 +7,7 @@
  * from the halves, (hi - baseHi) * 2^32 + (lo - baseLo), which is exact while the difference is
  * below 2^53 ns (~104 days; a snapshot order's ts_event can be days before its ts_recv).
  * Prices: fixed point 1e-9 in a Float64Array, NaN when undefined (i64::MAX), exact below 2^53.
+ * Sizes are copied as u32 (an undefined size stays 4294967295, u32::MAX).
  * Records of other rtypes (e.g. symbol mappings in live data) are skipped and counted in `stats`.
  */
 import { allocateMboColumns, type MboColumns } from "../../market/mbo-columns";
@@ -22,6 +23,7 @@ export class MboColumnStream extends ColumnStream<MboColumns> {
   private current: MboColumns | null = null;
   private baseHi = 0;
   private baseLo = 0;
+  private refill = false;
 
   protected pending(): number {
     return this.current ? this.current.length : 0;
@@ -29,10 +31,8 @@ export class MboColumnStream extends ColumnStream<MboColumns> {
 
   protected take(): MboColumns {
     const batch = this.current as MboColumns;
-    if (this.options.reuseBatch) {
-      this.current = { ...batch }; // same arrays, fresh length
-      this.current.length = 0;
-    } else this.current = null;
+    if (this.options.reuseBatch) this.refill = true; // emptied when the iterator resumes
+    else this.current = null;
     return batch;
   }
 
@@ -46,6 +46,10 @@ export class MboColumnStream extends ColumnStream<MboColumns> {
     const counts = dec.rtypeCounts;
     const minLen = MBO_LEN + (dec.context.tsOut ? 8 : 0);
     const out = (this.current ??= allocateMboColumns(this.batchSize, 0n));
+    if (this.refill) {
+      out.length = 0;
+      this.refill = false;
+    }
     const cap = out.tsRecvOffsetNs.length;
     const { tsRecvOffsetNs, tsEventDeltaNs, instrumentId, orderIdHi, orderIdLo, priceNano, size, flags, channelId, action, side, sequence } = out;
     let n = out.length;

@@ -52,6 +52,7 @@ export class TradeColumnStream extends ColumnStream<TradeBatch> {
   private readonly onlyInstrument: number;
   private baseHi = 0;
   private baseLo = 0;
+  private refill = false;
   /** Non-trade records of trade-bearing rtypes (book updates in mbp-1) skipped so far. */
   nonTradeRecords = 0;
 
@@ -69,7 +70,7 @@ export class TradeColumnStream extends ColumnStream<TradeBatch> {
 
   protected take(): TradeBatch {
     const batch = this.current as TradeBatch;
-    if (this.options.reuseBatch) this.current = { columns: { ...batch.columns, length: 0 }, rejected: [] };
+    if (this.options.reuseBatch) this.refill = true; // emptied when the iterator resumes
     else this.current = null;
     return batch;
   }
@@ -88,6 +89,11 @@ export class TradeColumnStream extends ColumnStream<TradeBatch> {
     const only = this.onlyInstrument;
     const batch = (this.current ??= { columns: allocateTradeColumns(this.batchSize, 0n), rejected: [] });
     const out = batch.columns;
+    if (this.refill) {
+      out.length = 0;
+      batch.rejected = [];
+      this.refill = false;
+    }
     const cap = out.tsOffsetNs.length;
     const { tsOffsetNs, eventDeltaNs, priceTicks, size, side } = out;
     let n = out.length;

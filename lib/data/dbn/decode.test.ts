@@ -112,6 +112,12 @@ describe("every Databento fixture", () => {
     for await (const r of stream) if (r.kind === "mbo") n++;
     expect(n).toBe(68_792);
   });
+
+  it("reports a missing file as not_found", async () => {
+    await expect(async () => {
+      for await (const r of decodeDbnFile(fixture("no-such-file.dbn.zst"))) expect(r).toBeUndefined();
+    }).rejects.toMatchObject({ code: "not_found", message: expect.stringMatching(/DBN file not found/) });
+  });
 });
 
 describe("v1, v2 and v3 of the same data", () => {

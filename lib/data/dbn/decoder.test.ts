@@ -49,6 +49,15 @@ describe("DbnDecoder (streaming core)", () => {
     }
   });
 
+  it("buffers input pushed without draining (the window grows instead of losing bytes)", () => {
+    const d = new DbnDecoder();
+    for (const c of chunked(esh4, [1000, 3])) d.push(c);
+    d.finish();
+    const records: DbnRecord[] = [];
+    for (let r = d.nextObject(); r; r = d.nextObject()) records.push(r);
+    expect(records).toEqual(full.records);
+  });
+
   it("streams an async source the same way (async iteration of decodeDbn)", async () => {
     async function* source() {
       for (const c of chunked(esh4, [1000, 33])) yield c;

@@ -11,9 +11,8 @@
  */
 import { ByteWindow } from "./byte-window";
 import { dbnError, formatOffset } from "./dbn-error";
-import { RTYPE } from "./enums";
 import { parseMetadata, PRELUDE_LEN, readPrelude, type DbnMetadata, type MetadataPrelude } from "./metadata";
-import { decodeRecordAt, type DbnRecord } from "./record";
+import { decodeRecordAt, isDecodedRtype, type DbnRecord } from "./record";
 import { recordLengthAt, type RecordContext } from "./record-header";
 
 export interface DecodeStats {
@@ -27,7 +26,6 @@ export interface DecodeStats {
   unknownByRtype: Record<number, number>;
 }
 
-const KNOWN_RTYPES = new Set<number>(Object.values(RTYPE));
 
 export class DbnDecoder {
   readonly window = new ByteWindow();
@@ -68,7 +66,7 @@ export class DbnDecoder {
       if (count === 0) return;
       stats.records += count;
       stats.byRtype[rtype] = count;
-      if (!KNOWN_RTYPES.has(rtype)) {
+      if (!isDecodedRtype(rtype)) {
         stats.unknown += count;
         stats.unknownByRtype[rtype] = count;
       }

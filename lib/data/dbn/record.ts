@@ -40,53 +40,77 @@ export function decodeRecordAt(
   at: RecordLocation,
 ): DbnRecord | null {
   const rtype = bytes[o + 1];
-  const check = (layout: number, name: string) => requireLength(length, layout, name, at, ctx.tsOut);
-  const base = () => readRecordBase(view, o, length, ctx.tsOut);
-  const v1 = ctx.version === 1;
+  const layout = layoutOf(rtype, ctx.version);
+  if (!layout) return null;
+  requireLength(length, layout.length, layout.name, at, ctx.tsOut);
+  const base = readRecordBase(view, o, length, ctx.tsOut);
   switch (rtype) {
     case RTYPE.MBP_0:
-      check(TRADE_LEN, "trade");
-      return decodeTrade(bytes, view, o, base());
+      return decodeTrade(bytes, view, o, base);
     case RTYPE.MBP_1:
-      check(MBP1_LEN, "mbp-1");
-      return decodeMbp1(bytes, view, o, base());
+      return decodeMbp1(bytes, view, o, base);
     case RTYPE.MBP_10:
-      check(MBP10_LEN, "mbp-10");
-      return decodeMbp10(bytes, view, o, base());
+      return decodeMbp10(bytes, view, o, base);
     case RTYPE.BBO_1S:
     case RTYPE.BBO_1M:
-      check(BBO_LEN, "bbo");
-      return decodeBbo(bytes, view, o, base());
+      return decodeBbo(bytes, view, o, base);
     case RTYPE.MBO:
-      check(MBO_LEN, "mbo");
-      return decodeMbo(bytes, view, o, base());
-    case RTYPE.OHLCV_DEPRECATED:
-    case RTYPE.OHLCV_1S:
-    case RTYPE.OHLCV_1M:
-    case RTYPE.OHLCV_1H:
-    case RTYPE.OHLCV_1D:
-    case RTYPE.OHLCV_EOD:
-      check(OHLCV_LEN, "ohlcv");
-      return decodeOhlcv(view, o, base());
+      return decodeMbo(bytes, view, o, base);
     case RTYPE.STATUS:
-      check(STATUS_LEN, "status");
-      return decodeStatus(bytes, view, o, base());
+      return decodeStatus(bytes, view, o, base);
     case RTYPE.INSTRUMENT_DEF:
-      check(definitionLength(ctx.version), `definition v${ctx.version}`);
-      return decodeDefinition(bytes, view, o, base(), ctx.version);
+      return decodeDefinition(bytes, view, o, base, ctx.version);
     case RTYPE.STATISTICS:
-      check(ctx.version >= 3 ? STATISTICS_LEN_V3 : STATISTICS_LEN_V1, "statistics");
-      return decodeStatistics(bytes, view, o, base(), ctx.version);
+      return decodeStatistics(bytes, view, o, base, ctx.version);
     case RTYPE.SYMBOL_MAPPING:
-      check(v1 ? SYMBOL_MAPPING_LEN_V1 : SYMBOL_MAPPING_LEN_V2, "symbol mapping");
-      return decodeSymbolMapping(bytes, view, o, base(), ctx.version);
+      return decodeSymbolMapping(bytes, view, o, base, ctx.version);
     case RTYPE.ERROR:
-      check(v1 ? TEXT_RECORD_LEN_V1 : TEXT_RECORD_LEN_V2, "error");
-      return decodeError(bytes, o, base(), ctx.version);
+      return decodeError(bytes, o, base, ctx.version);
     case RTYPE.SYSTEM:
-      check(v1 ? TEXT_RECORD_LEN_V1 : TEXT_RECORD_LEN_V2, "system");
-      return decodeSystem(bytes, o, base(), ctx.version);
+      return decodeSystem(bytes, o, base, ctx.version);
     default:
-      return null;
+      return decodeOhlcv(view, o, base); // the OHLCV rtypes, the only others with a layout
+  }
+}
+
+interface Layout {
+  name: string;
+  length: number;
+}
+
+const FIXED_LAYOUTS = new Map<number, Layout>([
+  [RTYPE.MBP_0, { name: "trade", length: TRADE_LEN }],
+  [RTYPE.MBP_1, { name: "mbp-1", length: MBP1_LEN }],
+  [RTYPE.MBP_10, { name: "mbp-10", length: MBP10_LEN }],
+  [RTYPE.BBO_1S, { name: "bbo-1s", length: BBO_LEN }],
+  [RTYPE.BBO_1M, { name: "bbo-1m", length: BBO_LEN }],
+  [RTYPE.MBO, { name: "mbo", length: MBO_LEN }],
+  [RTYPE.STATUS, { name: "status", length: STATUS_LEN }],
+  ...[RTYPE.OHLCV_DEPRECATED, RTYPE.OHLCV_1S, RTYPE.OHLCV_1M, RTYPE.OHLCV_1H, RTYPE.OHLCV_1D, RTYPE.OHLCV_EOD].map(
+    (rtype): [number, Layout] => [rtype, { name: "ohlcv", length: OHLCV_LEN }],
+  ),
+]);
+
+/** True for the record types `decodeRecordAt` decodes (the others are stepped over and counted). */
+export function isDecodedRtype(rtype: number): boolean {
+  return layoutOf(rtype, 3) !== undefined;
+}
+
+/** Name and minimum length of a known rtype's layout in DBN `version`, undefined when unknown. */
+function layoutOf(rtype: number, version: number): Layout | undefined {
+  const v1 = version === 1;
+  switch (rtype) {
+    case RTYPE.INSTRUMENT_DEF:
+      return { name: `definition v${version}`, length: definitionLength(version) };
+    case RTYPE.STATISTICS:
+      return { name: "statistics", length: version >= 3 ? STATISTICS_LEN_V3 : STATISTICS_LEN_V1 };
+    case RTYPE.SYMBOL_MAPPING:
+      return { name: "symbol mapping", length: v1 ? SYMBOL_MAPPING_LEN_V1 : SYMBOL_MAPPING_LEN_V2 };
+    case RTYPE.ERROR:
+      return { name: "error", length: v1 ? TEXT_RECORD_LEN_V1 : TEXT_RECORD_LEN_V2 };
+    case RTYPE.SYSTEM:
+      return { name: "system", length: v1 ? TEXT_RECORD_LEN_V1 : TEXT_RECORD_LEN_V2 };
+    default:
+      return FIXED_LAYOUTS.get(rtype);
   }
 }
