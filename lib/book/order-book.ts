@@ -132,6 +132,7 @@ export class OrderBook {
   private boundBaseNs = 0n;
   private tsShiftNs = 0;
   private baseNs: bigint | null = null;
+  private prefetchSink = 0;
 
   /** Incremented by every change that may alter the best `watchDepth` levels of either side. */
   topVersion = 0;
@@ -176,7 +177,10 @@ export class OrderBook {
     const { action, flags, side, priceNano, size, orderIdHi, orderIdLo, tsRecvOffsetNs, tsEventDeltaNs, instrumentId } = columns;
     const shift = this.tsShiftNs;
     if (this.instrument === NONE && from < to) this.instrument = instrumentId[from];
+    const index = this.index;
+    let sink = 0;
     for (let i = from; i < to; i++) {
+      if (i + 1 < to) sink ^= index.prefetch(orderIdHi[i + 1], orderIdLo[i + 1]);
       const f = flags[i];
       if ((f & SNAPSHOT) !== 0) {
         if (!this.snapshotOpen) this.beginSnapshot();
@@ -199,11 +203,15 @@ export class OrderBook {
       if ((f & LAST) !== 0) {
         this.eventOpen = false;
         if (this.snapshotOpen) this.endSnapshot();
-        if (stopAtBoundary) return i + 1;
+        if (stopAtBoundary) {
+          this.prefetchSink = sink;
+          return i + 1;
+        }
       } else {
         this.eventOpen = true;
       }
     }
+    this.prefetchSink = sink;
     return to;
   }
 

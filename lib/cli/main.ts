@@ -17,6 +17,7 @@ import { createApiToken } from "../auth/api-tokens";
 import { deleteDataset, generateDataset, getDataset, listDatasets } from "../data/datasets";
 import { ROLES } from "../auth/roles";
 import { backtestCommand, type BacktestCommandOptions } from "./backtest-command";
+import { barsCommand } from "./bars-command";
 
 const err = (m: string): void => {
   process.stderr.write(`${m}\n`);
@@ -143,6 +144,17 @@ program
       out(await backtestCommand(db, pool, o));
     }),
   );
+
+program
+  .command("bars <files...>")
+  .description("OHLCV bars from the trades in Databento DBN files (UTC epoch grid, keyed by ts_event)")
+  .option("--interval <interval>", "bar length: 30s, 1m, 5m, 1h, 1d...", "1m")
+  .option("--json", "print a JSON array")
+  .action(async (files: string[], o: { interval: string; json?: boolean }) => {
+    const bars = await barsCommand(files, o);
+    if (o.json) return out(bars);
+    for (const b of bars) process.stdout.write(`${b.tsStart} ${String(b.instrumentId).padStart(10)} O ${b.open} H ${b.high} L ${b.low} C ${b.close} V ${b.volume}\n`);
+  });
 
 const dataset = program.command("dataset").description("inspect or delete one dataset");
 dataset
