@@ -8,6 +8,7 @@
  *
  * Prints a human summary and one JSON line. The bench's blocks (dataset id -4243) are deleted after.
  */
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { loadEnv } from "../lib/config/env";
@@ -25,6 +26,8 @@ const DAY_NS = 86_400_000_000_000n;
 /** Sessions open at 23:00 UTC on weekdays from 2024-01-15: 45 of them run into March. */
 const FIRST_OPEN_NS = BigInt(Date.UTC(2024, 0, 14, 23)) * 1_000_000n;
 const SESSION_NS = 22 * 3_600e9;
+/** Whole-dataset reads (the best and the median are reported), then one cut at session opens. */
+const READ_RUNS = 4;
 
 /** Session opens: weekdays (Sunday..Thursday evenings, as on Globex). */
 function sessionOpens(count: number): bigint[] {
@@ -77,6 +80,7 @@ async function connect(): Promise<{ url: string; embedded?: EmbeddedPostgresHand
 async function main(): Promise<void> {
   const { url, embedded } = await connect();
   const pool: pg.Pool = createPool(url, 4);
+  const loadBefore = loadavg()[0];
   try {
     await cleanUp(pool); // leftovers of an interrupted run
     const opens = sessionOpens(SESSIONS);
@@ -111,14 +115,14 @@ async function main(): Promise<void> {
     const vacuumSec = (performance.now() - tv) / 1000;
 
     const reads: { sec: number; ticks: number; batches: number; checksum: number; rssMiB: number }[] = [];
-    for (let run = 0; run < 3; run++) {
+    for (let run = 0; run <= READ_RUNS; run++) {
       const t1 = performance.now();
       let ticks = 0;
       let count = 0;
       let checksum = 0;
       let rss = 0;
-      // Run 3 reads session by session, as the executor would with session boundaries.
-      const options = run < 2 ? {} : { batchBoundaryNs: opens };
+      // The last run reads session by session, as the executor would with session boundaries.
+      const options = run < READ_RUNS ? {} : { batchBoundaryNs: opens };
       for await (const b of readTrades(pool, { datasetId: DATASET_ID, tickSizeNano: TICK, ...options })) {
         count++;
         ticks += b.length;
@@ -127,7 +131,9 @@ async function main(): Promise<void> {
       }
       reads.push({ sec: (performance.now() - t1) / 1000, ticks, batches: count, checksum, rssMiB: Math.round(rss / 2 ** 20) });
     }
-    const best = reads.slice(0, 2).reduce((a, b) => (b.sec < a.sec ? b : a));
+    const whole = reads.slice(0, READ_RUNS).sort((a, b) => a.sec - b.sec);
+    const best = whole[0];
+    const median = (whole[(READ_RUNS - 1) >> 1].sec + whole[READ_RUNS >> 1].sec) / 2;
     for (const r of reads) {
       if (r.ticks !== written || r.checksum !== reads[0].checksum) throw new Error(`read ${r.ticks} of ${written} trades (checksum ${r.checksum})`);
     }
@@ -153,19 +159,25 @@ async function main(): Promise<void> {
       vacuumAnalyzeSec: round(vacuumSec),
       readSec: round(best.sec),
       readTicksPerSec: Math.round(best.ticks / best.sec),
-      readRunsSec: reads.map((r) => round(r.sec)),
+      readMedianSec: round(median),
+      readRunsSec: reads.slice(0, READ_RUNS).map((r) => round(r.sec)),
       readBatches: best.batches,
-      sessionReadSec: round(reads[2].sec),
-      sessionReadBatches: reads[2].batches,
+      sessionReadSec: round(reads[READ_RUNS].sec),
+      sessionReadBatches: reads[READ_RUNS].batches,
       peakRssMiB: Math.max(...reads.map((r) => r.rssMiB)),
       payloadBytesPerTick: round(Number(size[0].payload) / written),
       diskBytesPerTick: round(Number(size[0].total) / written),
+      // The machine's 1-minute load average before and after: with 2 cores, anything above ~1
+      // means other processes shared the CPU with the bench and PostgreSQL.
+      loadAvg: [round(loadBefore), round(loadavg()[0])],
     };
     const m = (x: number) => (x / 1e6).toFixed(2);
     console.log(`write: ${written.toLocaleString("en")} trades in ${SESSIONS} calls + COMMIT: ${result.writeSec} s = ${m(result.writeTicksPerSec)} M/s (goal 2.00)`);
     console.log(`VACUUM (ANALYZE) after the import: ${result.vacuumAnalyzeSec} s`);
-    console.log(`read : ${best.ticks.toLocaleString("en")} trades in ${result.readSec} s = ${m(result.readTicksPerSec)} M/s (goal 10.00; ${best.batches} batches; runs ${result.readRunsSec.join(" / ")} s, the last one cut at session opens: ${result.sessionReadBatches} batches)`);
+    console.log(`read : ${best.ticks.toLocaleString("en")} trades in ${result.readSec} s = ${m(result.readTicksPerSec)} M/s (goal 10.00; ${best.batches} batches; median ${result.readMedianSec} s of ${result.readRunsSec.join(" / ")} s)`);
+    console.log(`read by session (boundaries at the ${SESSIONS} opens): ${result.sessionReadSec} s, ${result.sessionReadBatches} batches`);
     console.log(`size : ${result.blocks} blocks, ${result.payloadBytesPerTick} packed bytes/trade, ${result.diskBytesPerTick} bytes/trade on disk (partitions with TOAST and index); peak RSS while reading ${result.peakRssMiB} MiB`);
+    console.log(`load average (1 min) before / after: ${result.loadAvg.join(" / ")}`);
     console.log(JSON.stringify(result));
   } finally {
     await cleanUp(pool).catch((error) => console.error("cleanup failed:", error));

@@ -80,6 +80,9 @@ const SIZE = 0;
 const PREV = 1;
 const NEXT = 2;
 const LEVEL = 3;
+// Field offsets of an order in `stamps`.
+const TS = 0;
+const PRIORITY = 1;
 const BID = 0;
 const ASK = 1;
 const { ADD, CANCEL, MODIFY, CLEAR, TRADE, FILL, NONE: ACTION_NONE } = ACTION;
@@ -94,14 +97,12 @@ function grown<T extends Int32Array | Uint32Array | Float64Array | Uint8Array>(a
 }
 
 export class OrderBook {
-  // Order pool. The fields every queue operation touches sit together, 16 bytes per order in one
-  // Int32Array (`links`, at slot * 4 + SIZE | PREV | NEXT | LEVEL), so an order costs one cache line;
-  // the rest are plain parallel arrays. Free slots are chained through NEXT.
+  // Order pool, laid out for few cache lines per record: the fields every queue operation touches
+  // in one Int32Array (`links`, 16 bytes per order at slot * 4 + SIZE | PREV | NEXT | LEVEL; free
+  // slots are chained through NEXT), the time and priority stamps in one Float64Array (`stamps`, at
+  // slot * 2 + TS | PRIORITY). Order ids live only in the id index (inspection scans it).
   private links: Int32Array;
-  private oHi: Uint32Array;
-  private oLo: Uint32Array;
-  private oTs: Float64Array;
-  private oPriority: Float64Array;
+  private stamps: Float64Array;
   private orderTop = 0;
   private freeOrder = NONE;
   // Level pool (free levels chained through lHead).
@@ -132,7 +133,6 @@ export class OrderBook {
   private boundBaseNs = 0n;
   private tsShiftNs = 0;
   private baseNs: bigint | null = null;
-  private prefetchSink = 0;
 
   /** Incremented by every change that may alter the best `watchDepth` levels of either side. */
   topVersion = 0;
@@ -143,10 +143,7 @@ export class OrderBook {
     this.quality = new DataQualityLog(options.maxDataQualityExamples ?? 20);
     this.index = new OrderIdIndex(orders);
     this.links = new Int32Array(orders * 4);
-    this.oHi = new Uint32Array(orders);
-    this.oLo = new Uint32Array(orders);
-    this.oTs = new Float64Array(orders);
-    this.oPriority = new Float64Array(orders);
+    this.stamps = new Float64Array(orders * 2);
     const levels = 256;
     this.lPrice = new Float64Array(levels);
     this.lSize = new Float64Array(levels);
@@ -177,10 +174,7 @@ export class OrderBook {
     const { action, flags, side, priceNano, size, orderIdHi, orderIdLo, tsRecvOffsetNs, tsEventDeltaNs, instrumentId } = columns;
     const shift = this.tsShiftNs;
     if (this.instrument === NONE && from < to) this.instrument = instrumentId[from];
-    const index = this.index;
-    let sink = 0;
     for (let i = from; i < to; i++) {
-      if (i + 1 < to) sink ^= index.prefetch(orderIdHi[i + 1], orderIdLo[i + 1]);
       const f = flags[i];
       if ((f & SNAPSHOT) !== 0) {
         if (!this.snapshotOpen) this.beginSnapshot();
@@ -203,15 +197,11 @@ export class OrderBook {
       if ((f & LAST) !== 0) {
         this.eventOpen = false;
         if (this.snapshotOpen) this.endSnapshot();
-        if (stopAtBoundary) {
-          this.prefetchSink = sink;
-          return i + 1;
-        }
+        if (stopAtBoundary) return i + 1;
       } else {
         this.eventOpen = true;
       }
     }
-    this.prefetchSink = sink;
     return to;
   }
 
@@ -235,7 +225,7 @@ export class OrderBook {
     }
     const slot = this.index.slotAt(position);
     // A snapshot re-sending an order that rested before it is the expected way to replace it.
-    if (!this.snapshotOpen || this.oPriority[slot] >= this.snapshotStartPriority) this.quality.record(DQ.ADD_EXISTING_ID, record, hi, lo, ADD, price, size);
+    if (!this.snapshotOpen || this.stamps[(slot << 1) + PRIORITY] >= this.snapshotStartPriority) this.quality.record(DQ.ADD_EXISTING_ID, record, hi, lo, ADD, price, size);
     this.unlink(slot);
     this.link(slot, s, price, size, ts);
   }
@@ -337,13 +327,13 @@ export class OrderBook {
     for (const ladder of [this.bids, this.asks]) {
       for (let p = 0; p < ladder.length; p++) {
         for (let o = this.lHead[ladder.levels[p]]; o !== NONE; o = this.links[(o << 2) + NEXT]) {
-          if (this.oPriority[o] < this.snapshotStartPriority) stale.push(o);
+          if (this.stamps[(o << 1) + PRIORITY] < this.snapshotStartPriority) stale.push(o);
         }
       }
     }
+    const ids = this.idsBySlot();
     for (const slot of stale) {
-      const hi = this.oHi[slot];
-      const lo = this.oLo[slot];
+      const [hi, lo] = ids.get(slot)!;
       this.quality.record(DQ.SNAPSHOT_DROPPED_ORDER, this.recordsApplied - 1, hi, lo, 0, this.lPrice[this.links[(slot << 2) + LEVEL]], this.links[(slot << 2) + SIZE] >>> 0);
       this.unlink(slot);
       this.index.removeAt(this.index.find(hi, lo));
@@ -357,11 +347,9 @@ export class OrderBook {
     let slot = this.freeOrder;
     if (slot !== NONE) this.freeOrder = this.links[(slot << 2) + NEXT];
     else {
-      if (this.orderTop === this.oHi.length) this.growOrders();
+      if (this.orderTop << 2 === this.links.length) this.growOrders();
       slot = this.orderTop++;
     }
-    this.oHi[slot] = hi;
-    this.oLo[slot] = lo;
     this.index.insert(hi, lo, slot);
     this.link(slot, s, price, size, ts);
   }
@@ -398,8 +386,8 @@ export class OrderBook {
     this.lTail[level] = slot;
     this.lSize[level] += size;
     this.lCount[level]++;
-    this.oTs[slot] = ts;
-    this.oPriority[slot] = this.nextPriority++;
+    this.stamps[slot << 1] = ts;
+    this.stamps[(slot << 1) + PRIORITY] = this.nextPriority++;
   }
 
   /** Takes the order out of its level's queue, removing the level when it empties. */
@@ -451,12 +439,8 @@ export class OrderBook {
   }
 
   private growOrders(): void {
-    const n = this.oHi.length * 2;
-    this.links = grown(this.links, n * 4);
-    this.oHi = grown(this.oHi, n);
-    this.oLo = grown(this.oLo, n);
-    this.oTs = grown(this.oTs, n);
-    this.oPriority = grown(this.oPriority, n);
+    this.links = grown(this.links, this.links.length * 2);
+    this.stamps = grown(this.stamps, this.stamps.length * 2);
   }
 
   private growLevels(): void {
@@ -565,7 +549,7 @@ export class OrderBook {
     if (position < 0) return 0;
     let ahead = 0;
     const links = this.links;
-    for (let o = this.lHead[ladder.levels[position]]; o !== NONE && this.oPriority[o] < priority; o = links[(o << 2) + NEXT]) ahead += links[(o << 2) + SIZE] >>> 0;
+    for (let o = this.lHead[ladder.levels[position]]; o !== NONE && this.stamps[(o << 1) + PRIORITY] < priority; o = links[(o << 2) + NEXT]) ahead += links[(o << 2) + SIZE] >>> 0;
     return ahead;
   }
 
@@ -584,11 +568,12 @@ export class OrderBook {
   /** All levels of a side, best first, with their queues. */
   levels(side: BookSide): LevelView[] {
     const ladder = this.ladder(side);
+    const ids = this.idsBySlot();
     const out: LevelView[] = [];
     for (let p = ladder.length - 1; p >= 0; p--) {
       const level = ladder.levels[p];
       const orders: OrderView[] = [];
-      for (let o = this.lHead[level]; o !== NONE; o = this.links[(o << 2) + NEXT]) orders.push(this.view(o));
+      for (let o = this.lHead[level]; o !== NONE; o = this.links[(o << 2) + NEXT]) orders.push(this.view(o, ids.get(o)!));
       out.push({ priceNano: this.lPrice[level], size: this.lSize[level], count: this.lCount[level], orders });
     }
     return out;
@@ -596,23 +581,31 @@ export class OrderBook {
 
   order(orderIdHi: number, orderIdLo: number): OrderView | undefined {
     const position = this.index.find(orderIdHi, orderIdLo);
-    return position < 0 ? undefined : this.view(this.index.slotAt(position));
+    return position < 0 ? undefined : this.view(this.index.slotAt(position), [orderIdHi, orderIdLo]);
   }
 
-  private view(slot: number): OrderView {
+  private view(slot: number, [hi, lo]: readonly [number, number]): OrderView {
     const level = this.links[(slot << 2) + LEVEL];
     return {
-      orderId: orderIdText(this.oHi[slot], this.oLo[slot]),
+      orderId: orderIdText(hi, lo),
       side: this.lSide[level] === BID ? "B" : "A",
       priceNano: this.lPrice[level],
       size: this.links[(slot << 2) + SIZE] >>> 0,
-      tsEventNs: this.oTs[slot],
-      priority: this.oPriority[slot],
+      tsEventNs: this.stamps[(slot << 1) + TS],
+      priority: this.stamps[(slot << 1) + PRIORITY],
     };
+  }
+
+  /** Order id halves by slot, from the id index (the pool does not keep ids). */
+  private idsBySlot(): Map<number, readonly [number, number]> {
+    const ids = new Map<number, readonly [number, number]>();
+    this.index.forEach((slot, hi, lo) => ids.set(slot, [hi, lo]));
+    return ids;
   }
 
   /** Verifies every invariant of the header; throws an Error naming the first violation. O(book). */
   checkInvariants(): void {
+    const ids = this.idsBySlot();
     let orders = 0;
     for (const [s, ladder] of [[BID, this.bids], [ASK, this.asks]] as const) {
       for (let p = 0; p < ladder.length; p++) {
@@ -629,12 +622,13 @@ export class OrderBook {
         let prev = NONE;
         for (let o = this.lHead[level]; o !== NONE; o = this.links[(o << 2) + NEXT]) {
           const orderSize = this.links[(o << 2) + SIZE] >>> 0;
+          const priority = this.stamps[(o << 1) + PRIORITY];
           if (this.links[(o << 2) + LEVEL] !== level || this.links[(o << 2) + PREV] !== prev) fail("queue links");
           if (!(orderSize > 0)) fail(`order size ${orderSize}`);
-          if (!(this.oPriority[o] > lastPriority)) fail("queue not FIFO by priority");
-          const position = this.index.find(this.oHi[o], this.oLo[o]);
-          if (position < 0 || this.index.slotAt(position) !== o) fail("order missing from the id index");
-          lastPriority = this.oPriority[o];
+          if (!(priority > lastPriority)) fail("queue not FIFO by priority");
+          const id = ids.get(o);
+          if (id === undefined || this.index.slotAt(this.index.find(id[0], id[1])) !== o) fail("order missing from the id index");
+          lastPriority = priority;
           size += orderSize;
           count++;
           prev = o;
@@ -645,6 +639,6 @@ export class OrderBook {
         orders += count;
       }
     }
-    if (orders !== this.index.size) throw new Error(`Book invariant violated: ${this.index.size} ids indexed, ${orders} orders queued`);
+    if (orders !== this.index.size || ids.size !== orders) throw new Error(`Book invariant violated: ${this.index.size} ids indexed, ${orders} orders queued`);
   }
 }

@@ -51,14 +51,6 @@ export class OrderIdIndex {
     }
   }
 
-  /**
-   * Reads the id's home entry and returns it, meaningless: issued a record ahead, this load brings
-   * the entry into cache while the current record is processed (JS has no prefetch instruction).
-   */
-  prefetch(hi: number, lo: number): number {
-    return this.table[this.home(hi, lo) << 2];
-  }
-
   /** Slot stored at a position returned by `find`. */
   slotAt(position: number): number {
     return this.table[position << 2];
@@ -100,6 +92,14 @@ export class OrderIdIndex {
     }
     table[hole << 2] = EMPTY;
     this.count--;
+  }
+
+  /** Calls back with every (slot, hi, lo): O(capacity), for inspection and rare sweeps. */
+  forEach(callback: (slot: number, hi: number, lo: number) => void): void {
+    const table = this.table;
+    for (let base = 0; base < table.length; base += 4) {
+      if (table[base] !== EMPTY) callback(table[base], table[base + 2] >>> 0, table[base + 1] >>> 0);
+    }
   }
 
   clear(): void {

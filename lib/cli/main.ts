@@ -18,6 +18,8 @@ import { deleteDataset, generateDataset, getDataset, listDatasets } from "../dat
 import { ROLES } from "../auth/roles";
 import { backtestCommand, type BacktestCommandOptions } from "./backtest-command";
 import { barsCommand } from "./bars-command";
+import { importDbnTrades } from "../data/import/import-dbn-trades";
+import { assertImportFormat } from "./import-format";
 
 const err = (m: string): void => {
   process.stderr.write(`${m}\n`);
@@ -142,6 +144,32 @@ program
   .action((o: BacktestCommandOptions & { json?: boolean }) =>
     withDb(async (db, pool) => {
       out(await backtestCommand(db, pool, o));
+    }),
+  );
+
+program
+  .command("import <files...>")
+  .description("import trades from vendor files into a dataset (every record stored or quarantined with a reason)")
+  .requiredOption("--dataset <name>", "dataset to create or append to")
+  .option("--format <format>", "auto | dbn (Databento DBN, plain or zstd)", "auto")
+  .option("--instrument <symbol>", "contract (ESU4, MNQZ5, 'MNQ 12-25') or root; default: from the files")
+  .option("--keep-outside-session", "store prints outside the exchange's sessions instead of quarantining them")
+  .option("--json", "print the report as one JSON object")
+  .action((files: string[], o: { dataset: string; format: string; instrument?: string; keepOutsideSession?: boolean; json?: boolean }) =>
+    withDb(async (db, pool) => {
+      await assertImportFormat(files, o.format);
+      const report = await importDbnTrades(db, pool, {
+        files,
+        dataset: o.dataset,
+        instrument: o.instrument,
+        rules: o.keepOutsideSession ? { outsideSession: "keep" } : {},
+      });
+      if (o.json) return out(report);
+      err(
+        report.skipped
+          ? `already imported into ${report.dataset} (same content ${report.contentHash.slice(0, 12)}); nothing changed`
+          : `imported into ${report.dataset}: read ${report.read}, accepted ${report.accepted}, rejected ${report.rejected} ${JSON.stringify(report.rejectedByReason)}`,
+      );
     }),
   );
 
