@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     }
     const inSec = (performance.now() - t0) / 1000;
     sessions = [];
-    // What an import should end with (see bench/tick-store.bench.ts): hint bits, visibility map, statistics.
+    // What an import should end with: hint bits, visibility map, statistics.
     const tv = performance.now();
     await pool.query("VACUUM (ANALYZE) trade_blocks");
     const vacuumSec = (performance.now() - tv) / 1000;

@@ -176,7 +176,7 @@ describe("HTTP API", () => {
     const after = await call("runs/[id]", "GET", { as: "ana", params: { id: run.body.id } });
     expect(after.status).toBe(200);
     expect(after.body).toMatchObject({ datasetDeleted: true, datasetName: "api-demo" });
-    const left = await db.pool.query("SELECT count(*)::int AS n FROM trade_ticks");
+    const left = await db.pool.query("SELECT count(*)::int AS n FROM trade_blocks");
     expect(left.rows[0].n).toBe(0);
     expect((await call("datasets/[name]", "DELETE", { as: "admin", params: { name: "api-demo" } })).status).toBe(404);
   });

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "./db";
 import { bootstrapTestDatabase } from "./support/system";
 import { importDbnTrades } from "../lib/data/import/import-dbn-trades";
 import { assertImportFormat } from "../lib/cli/import-format";
-import { readTrades } from "../lib/data/tick-store";
+import { readTrades } from "../lib/data/tick-blocks";
 import { readDbnFile } from "../lib/data/dbn/dbn-file";
 
 const CATALOG = "../shared/fixtures/databento/nautilus_trader/tests/test_data/databento/historical_bars_catalog/databento/";
@@ -69,7 +69,7 @@ describe("import of DBN trades", () => {
     await expect(importDbnTrades(db.prisma, db.pool, { files: [MBP1, truncated], dataset: "esu4", instrument: "ESU4" })).rejects.toThrow(/truncated|corrupt/);
     const dataset = await db.prisma.dataset.findUniqueOrThrow({ where: { name: "esu4" } });
     expect(dataset.recordCount).toBe(120n);
-    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM trade_ticks WHERE dataset_id = $1", [dataset.id]);
+    const { rows } = await db.pool.query("SELECT coalesce(sum(tick_count), 0)::int AS n FROM trade_blocks WHERE dataset_id = $1", [dataset.id]);
     expect(rows[0].n).toBe(120);
     const failed = await db.prisma.importRun.findFirst({ where: { datasetId: dataset.id, status: "failed" } });
     expect(failed?.error).toMatch(/truncated|corrupt/);

@@ -143,7 +143,7 @@ describe("run execution in a worker (real PostgreSQL, real engine, in-process)",
       get(target, prop, receiver) {
         if (prop === "query") {
           return (text: string, values?: unknown[]) => {
-            if (typeof text === "string" && text.includes("count(") && failures++ === 0) {
+            if (typeof text === "string" && text.includes("trade_blocks") && failures++ === 0) {
               return Promise.reject(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }));
             }
             return target.query(text, values);

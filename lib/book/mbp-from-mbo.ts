@@ -3,8 +3,8 @@
  * OrderBook and one MBP row is emitted per completed event whose visible top N (price, size, count
  * of each level on both sides) differs from the last emitted row (DOMAIN.md section 5). States are
  * compared, not deltas: an event that adds and removes the same size emits nothing; a change below
- * level N emits nothing. The book's `topVersion` is only a pre-filter that skips the comparison
- * when no change touched the top N.
+ * level N emits nothing. The book's per-side `topVersion` is only a pre-filter: a side whose
+ * version did not move is not re-read (it is copied from the previous row) nor compared.
  *
  * Event boundaries are the book's: after a record with LAST, and before the live record that closes
  * a snapshot sent without a final LAST. Row i holds the book after applying the batch's records
@@ -57,38 +57,22 @@ export function allocateMbpColumns(capacity: number, depth = 10, baseNs = 0n): M
   };
 }
 
-/** One side's top N: price, size, count per level, best first. */
-class TopLevels {
-  readonly px: Float64Array;
-  readonly sz: Uint32Array;
-  readonly ct: Uint32Array;
-  constructor(depth: number) {
-    this.px = new Float64Array(depth).fill(Number.NaN);
-    this.sz = new Uint32Array(depth);
-    this.ct = new Uint32Array(depth);
-  }
-}
-
 export class MbpFromMbo {
   readonly book: OrderBook;
   readonly depth: number;
-  // The candidate state and the last emitted one (kept here: the output may be flushed between
-  // calls); swapped on emission, so comparing happens in small arrays and only emitted rows are
-  // written to the output.
-  private bids: TopLevels;
-  private asks: TopLevels;
-  private lastBids: TopLevels;
-  private lastAsks: TopLevels;
-  private seenVersion: number;
+  /** Row 0: the last emitted state, for when the output is flushed between calls. */
+  private readonly last: MbpColumns;
+  private seenBid: number;
+  private seenAsk: number;
 
   constructor(depth = 10, bookOptions: OrderBookOptions = {}) {
     this.depth = depth;
     this.book = new OrderBook({ ...bookOptions, watchDepth: depth });
-    this.bids = new TopLevels(depth);
-    this.asks = new TopLevels(depth);
-    this.lastBids = new TopLevels(depth);
-    this.lastAsks = new TopLevels(depth);
-    this.seenVersion = this.book.topVersion;
+    this.last = allocateMbpColumns(1, depth);
+    this.last.bidPx.fill(Number.NaN);
+    this.last.askPx.fill(Number.NaN);
+    this.seenBid = this.book.topVersion(SIDE.BID);
+    this.seenAsk = this.book.topVersion(SIDE.ASK);
   }
 
   /**
@@ -103,39 +87,61 @@ export class MbpFromMbo {
     const capacity = out.recordEnd.length;
     const book = this.book;
     let i = from;
-    while (i < to) {
-      if (out.length === capacity) return i;
+    while (i < to && out.length < capacity) {
       i = book.applyEvent(columns, i, to);
-      if (!book.inEvent && book.topVersion !== this.seenVersion) {
-        this.seenVersion = book.topVersion;
-        if (this.topChanged()) this.emit(columns, out, i);
-      }
+      if (book.inEvent) continue;
+      const bid = book.topVersion(SIDE.BID);
+      const ask = book.topVersion(SIDE.ASK);
+      if (bid === this.seenBid && ask === this.seenAsk) continue;
+      if (this.writeCandidate(out, bid !== this.seenBid, ask !== this.seenAsk)) this.commit(columns, out, i);
+      this.seenBid = bid;
+      this.seenAsk = ask;
     }
+    if (out.length > 0) copyRow(out, out.length - 1, this.last, 0, this.depth);
     return i;
   }
 
-  /** Reads the book's top N into the candidate state and compares it with the last emitted one. */
-  private topChanged(): boolean {
-    const { bids, asks, lastBids, lastAsks, depth } = this;
-    this.book.depth(SIDE.BID, depth, bids.px, bids.sz, bids.ct);
-    this.book.depth(SIDE.ASK, depth, asks.px, asks.sz, asks.ct);
-    return differs(bids, lastBids, depth) || differs(asks, lastAsks, depth);
+  /**
+   * Writes the current top N into the free row `out.length` (re-reading only the sides whose
+   * version moved, copying the others from the previous row) and tells whether it differs from the
+   * previous row. An uncommitted candidate is simply overwritten by the next one.
+   */
+  private writeCandidate(out: MbpColumns, bidMoved: boolean, askMoved: boolean): boolean {
+    const depth = this.depth;
+    const row = out.length;
+    const at = row * depth;
+    const prev = row > 0 ? out : this.last;
+    const prevAt = row > 0 ? at - depth : 0;
+    let changed = false;
+    if (bidMoved) {
+      this.book.depth(SIDE.BID, depth, out.bidPx, out.bidSz, out.bidCt, at);
+      changed = differs(out.bidPx, out.bidSz, out.bidCt, at, prev.bidPx, prev.bidSz, prev.bidCt, prevAt, depth);
+    }
+    if (askMoved) {
+      this.book.depth(SIDE.ASK, depth, out.askPx, out.askSz, out.askCt, at);
+      changed = changed || differs(out.askPx, out.askSz, out.askCt, at, prev.askPx, prev.askSz, prev.askCt, prevAt, depth);
+    }
+    if (!changed) return false;
+    if (row === 0) {
+      if (!bidMoved) copyLevels(prev.bidPx, prev.bidSz, prev.bidCt, prevAt, out.bidPx, out.bidSz, out.bidCt, at, depth);
+      if (!askMoved) copyLevels(prev.askPx, prev.askSz, prev.askCt, prevAt, out.askPx, out.askSz, out.askCt, at, depth);
+    } else {
+      if (!bidMoved) {
+        out.bidPx.copyWithin(at, prevAt, at);
+        out.bidSz.copyWithin(at, prevAt, at);
+        out.bidCt.copyWithin(at, prevAt, at);
+      }
+      if (!askMoved) {
+        out.askPx.copyWithin(at, prevAt, at);
+        out.askSz.copyWithin(at, prevAt, at);
+        out.askCt.copyWithin(at, prevAt, at);
+      }
+    }
+    return true;
   }
 
-  private emit(columns: MboColumns, out: MbpColumns, end: number): void {
-    [this.bids, this.lastBids] = [this.lastBids, this.bids];
-    [this.asks, this.lastAsks] = [this.lastAsks, this.asks];
-    const { lastBids: bids, lastAsks: asks, depth } = this;
+  private commit(columns: MboColumns, out: MbpColumns, end: number): void {
     const row = out.length;
-    const offset = row * depth;
-    for (let k = 0; k < depth; k++) {
-      out.bidPx[offset + k] = bids.px[k];
-      out.bidSz[offset + k] = bids.sz[k];
-      out.bidCt[offset + k] = bids.ct[k];
-      out.askPx[offset + k] = asks.px[k];
-      out.askSz[offset + k] = asks.sz[k];
-      out.askCt[offset + k] = asks.ct[k];
-    }
     const source = end > 0 ? end - 1 : 0;
     out.tsRecvOffsetNs[row] = columns.tsRecvOffsetNs[source];
     out.tsEventDeltaNs[row] = columns.tsEventDeltaNs[source];
@@ -146,13 +152,26 @@ export class MbpFromMbo {
 }
 
 /** Empty levels have count 0; prices and sizes are compared only for present levels (NaN-safe). */
-function differs(a: TopLevels, b: TopLevels, depth: number): boolean {
+function differs(px: Float64Array, sz: Uint32Array, ct: Uint32Array, at: number, prevPx: Float64Array, prevSz: Uint32Array, prevCt: Uint32Array, prevAt: number, depth: number): boolean {
   for (let k = 0; k < depth; k++) {
-    const count = a.ct[k];
-    if (count !== b.ct[k]) return true;
-    if (count !== 0 && (a.px[k] !== b.px[k] || a.sz[k] !== b.sz[k])) return true;
+    const count = ct[at + k];
+    if (count !== prevCt[prevAt + k]) return true;
+    if (count !== 0 && (px[at + k] !== prevPx[prevAt + k] || sz[at + k] !== prevSz[prevAt + k])) return true;
   }
   return false;
+}
+
+function copyLevels(px: Float64Array, sz: Uint32Array, ct: Uint32Array, at: number, toPx: Float64Array, toSz: Uint32Array, toCt: Uint32Array, toAt: number, depth: number): void {
+  for (let k = 0; k < depth; k++) {
+    toPx[toAt + k] = px[at + k];
+    toSz[toAt + k] = sz[at + k];
+    toCt[toAt + k] = ct[at + k];
+  }
+}
+
+function copyRow(from: MbpColumns, row: number, to: MbpColumns, toRow: number, depth: number): void {
+  copyLevels(from.bidPx, from.bidSz, from.bidCt, row * depth, to.bidPx, to.bidSz, to.bidCt, toRow * depth, depth);
+  copyLevels(from.askPx, from.askSz, from.askCt, row * depth, to.askPx, to.askSz, to.askCt, toRow * depth, depth);
 }
 
 /** Convenience for tests and small batches: every row of one batch in one growing output. */

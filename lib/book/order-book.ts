@@ -75,14 +75,22 @@ export interface LevelView {
 }
 
 const NONE = -1;
-// Field offsets of an order in `links` (size is a u32 stored as its int32 bit pattern: read >>> 0).
+// An order's record: Int32 fields at slot * 8 + (size is a u32 kept as its int32 bits: read >>> 0)
 const SIZE = 0;
 const PREV = 1;
 const NEXT = 2;
 const LEVEL = 3;
-// Field offsets of an order in `stamps`.
-const TS = 0;
-const PRIORITY = 1;
+// ... and Float64 fields at slot * 4 + (bytes 16-31 of the record)
+const TS = 2;
+const PRIORITY = 3;
+// A level's record: Float64 fields at level * 4 + ...
+const L_PRICE = 0;
+const L_SIZE = 1;
+// ... and Int32 fields at level * 8 + (bytes 16-31)
+const L_COUNT = 4;
+const L_HEAD = 5;
+const L_TAIL = 6;
+const L_SIDE = 7;
 const BID = 0;
 const ASK = 1;
 const { ADD, CANCEL, MODIFY, CLEAR, TRADE, FILL, NONE: ACTION_NONE } = ACTION;
@@ -90,28 +98,26 @@ const { LAST, SNAPSHOT, MAYBE_BAD_BOOK } = MBO_FLAG;
 const SIDE_BID = SIDE.BID;
 const SIDE_ASK = SIDE.ASK;
 
-function grown<T extends Int32Array | Uint32Array | Float64Array | Uint8Array>(array: T, length: number): T {
+function grown<T extends Int32Array>(array: T, length: number): T {
   const next = new (array.constructor as new (n: number) => T)(length);
   next.set(array);
   return next;
 }
 
 export class OrderBook {
-  // Order pool, laid out for few cache lines per record: the fields every queue operation touches
-  // in one Int32Array (`links`, 16 bytes per order at slot * 4 + SIZE | PREV | NEXT | LEVEL; free
-  // slots are chained through NEXT), the time and priority stamps in one Float64Array (`stamps`, at
-  // slot * 2 + TS | PRIORITY). Order ids live only in the id index (inspection scans it).
+  // Order pool: one 32-byte record per order slot (half a cache line, so one miss per order) in
+  // one buffer seen through two views: `links` (Int32, at slot * 8 + SIZE | PREV | NEXT | LEVEL; free
+  // slots are chained through NEXT) and `stamps` (Float64, at slot * 4 + TS | PRIORITY). Order ids
+  // live only in the id index (inspection scans it).
   private links: Int32Array;
   private stamps: Float64Array;
   private orderTop = 0;
   private freeOrder = NONE;
-  // Level pool (free levels chained through lHead).
-  private lPrice: Float64Array;
-  private lSize: Float64Array;
-  private lCount: Int32Array;
-  private lHead: Int32Array;
-  private lTail: Int32Array;
-  private lSide: Uint8Array;
+  // Level pool: one 32-byte record per level in one buffer seen through two views, `levelValues`
+  // (Float64, at level * 4 + L_PRICE | L_SIZE) and `levelLinks` (Int32, at level * 8 + L_COUNT |
+  // L_HEAD | L_TAIL | L_SIDE). Free levels are chained through L_HEAD.
+  private levelValues: Float64Array;
+  private levelLinks: Int32Array;
   private levelTop = 0;
   private freeLevel = NONE;
 
@@ -134,23 +140,18 @@ export class OrderBook {
   private tsShiftNs = 0;
   private baseNs: bigint | null = null;
 
-  /** Incremented by every change that may alter the best `watchDepth` levels of either side. */
-  topVersion = 0;
+  /** Per side (bid, ask): incremented by every change that may alter its best `watchDepth` levels. */
+  private readonly topChanges = new Uint32Array(2);
 
   constructor(options: OrderBookOptions = {}) {
     const orders = Math.max(16, options.initialOrders ?? 4096);
     this.watchDepth = options.watchDepth ?? 10;
     this.quality = new DataQualityLog(options.maxDataQualityExamples ?? 20);
     this.index = new OrderIdIndex(orders);
-    this.links = new Int32Array(orders * 4);
-    this.stamps = new Float64Array(orders * 2);
-    const levels = 256;
-    this.lPrice = new Float64Array(levels);
-    this.lSize = new Float64Array(levels);
-    this.lCount = new Int32Array(levels);
-    this.lHead = new Int32Array(levels);
-    this.lTail = new Int32Array(levels);
-    this.lSide = new Uint8Array(levels);
+    this.links = new Int32Array(orders * 8);
+    this.stamps = new Float64Array(this.links.buffer);
+    this.levelLinks = new Int32Array(256 * 8);
+    this.levelValues = new Float64Array(this.levelLinks.buffer);
   }
 
   // ---- applying records -------------------------------------------------------------------------
@@ -225,7 +226,7 @@ export class OrderBook {
     }
     const slot = this.index.slotAt(position);
     // A snapshot re-sending an order that rested before it is the expected way to replace it.
-    if (!this.snapshotOpen || this.stamps[(slot << 1) + PRIORITY] >= this.snapshotStartPriority) this.quality.record(DQ.ADD_EXISTING_ID, record, hi, lo, ADD, price, size);
+    if (!this.snapshotOpen || this.stamps[(slot << 2) + PRIORITY] >= this.snapshotStartPriority) this.quality.record(DQ.ADD_EXISTING_ID, record, hi, lo, ADD, price, size);
     this.unlink(slot);
     this.link(slot, s, price, size, ts);
   }
@@ -238,9 +239,9 @@ export class OrderBook {
     }
     const slot = this.index.slotAt(position);
     const links = this.links;
-    const at = slot << 2;
+    const at = slot << 3;
     const level = links[at + LEVEL];
-    if (this.lPrice[level] !== price || this.lSide[level] !== (sideCode === SIDE_BID ? BID : sideCode === SIDE_ASK ? ASK : NONE)) {
+    if (this.levelValues[(level << 2) + L_PRICE] !== price || this.levelLinks[(level << 3) + L_SIDE] !== (sideCode === SIDE_BID ? BID : sideCode === SIDE_ASK ? ASK : NONE)) {
       this.quality.record(DQ.CANCEL_MISMATCH, record, hi, lo, CANCEL, price, size);
     }
     const resting = links[at + SIZE] >>> 0;
@@ -250,7 +251,7 @@ export class OrderBook {
         return;
       }
       links[at + SIZE] = resting - size;
-      this.lSize[level] -= size;
+      this.levelValues[(level << 2) + L_SIZE] -= size;
       this.touch(level);
       return;
     }
@@ -274,7 +275,7 @@ export class OrderBook {
       return;
     }
     const slot = this.index.slotAt(position);
-    const at = slot << 2;
+    const at = slot << 3;
     const level = this.links[at + LEVEL];
     if (size === 0) {
       this.quality.record(DQ.ZERO_SIZE, record, hi, lo, MODIFY, price, size);
@@ -284,13 +285,13 @@ export class OrderBook {
       return;
     }
     const resting = this.links[at + SIZE] >>> 0;
-    if (this.lSide[level] !== s || this.lPrice[level] !== price || size > resting) {
-      if (this.lSide[level] !== s) this.quality.record(DQ.MODIFY_SIDE_CHANGE, record, hi, lo, MODIFY, price, size);
+    if (this.levelLinks[(level << 3) + L_SIDE] !== s || this.levelValues[(level << 2) + L_PRICE] !== price || size > resting) {
+      if (this.levelLinks[(level << 3) + L_SIDE] !== s) this.quality.record(DQ.MODIFY_SIDE_CHANGE, record, hi, lo, MODIFY, price, size);
       this.unlink(slot);
       this.link(slot, s, price, size, ts);
     } else if (size < resting) {
       this.links[at + SIZE] = size;
-      this.lSize[level] -= resting - size;
+      this.levelValues[(level << 2) + L_SIZE] -= resting - size;
       this.touch(level);
     }
   }
@@ -304,7 +305,8 @@ export class OrderBook {
     this.freeOrder = NONE;
     this.levelTop = 0;
     this.freeLevel = NONE;
-    this.topVersion++;
+    this.topChanges[BID]++;
+    this.topChanges[ASK]++;
   }
 
   private beginSnapshot(): void {
@@ -326,15 +328,15 @@ export class OrderBook {
     const stale: number[] = [];
     for (const ladder of [this.bids, this.asks]) {
       for (let p = 0; p < ladder.length; p++) {
-        for (let o = this.lHead[ladder.levels[p]]; o !== NONE; o = this.links[(o << 2) + NEXT]) {
-          if (this.stamps[(o << 1) + PRIORITY] < this.snapshotStartPriority) stale.push(o);
+        for (let o = this.levelLinks[((ladder.levels[p]) << 3) + L_HEAD]; o !== NONE; o = this.links[(o << 3) + NEXT]) {
+          if (this.stamps[(o << 2) + PRIORITY] < this.snapshotStartPriority) stale.push(o);
         }
       }
     }
     const ids = this.idsBySlot();
     for (const slot of stale) {
       const [hi, lo] = ids.get(slot)!;
-      this.quality.record(DQ.SNAPSHOT_DROPPED_ORDER, this.recordsApplied - 1, hi, lo, 0, this.lPrice[this.links[(slot << 2) + LEVEL]], this.links[(slot << 2) + SIZE] >>> 0);
+      this.quality.record(DQ.SNAPSHOT_DROPPED_ORDER, this.recordsApplied - 1, hi, lo, 0, this.levelValues[((this.links[(slot << 3) + LEVEL]) << 2) + L_PRICE], this.links[(slot << 3) + SIZE] >>> 0);
       this.unlink(slot);
       this.index.removeAt(this.index.find(hi, lo));
       this.releaseOrder(slot);
@@ -345,9 +347,9 @@ export class OrderBook {
 
   private insertOrder(hi: number, lo: number, s: number, price: number, size: number, ts: number): void {
     let slot = this.freeOrder;
-    if (slot !== NONE) this.freeOrder = this.links[(slot << 2) + NEXT];
+    if (slot !== NONE) this.freeOrder = this.links[(slot << 3) + NEXT];
     else {
-      if (this.orderTop << 2 === this.links.length) this.growOrders();
+      if (this.orderTop << 3 === this.links.length) this.growOrders();
       slot = this.orderTop++;
     }
     this.index.insert(hi, lo, slot);
@@ -355,8 +357,8 @@ export class OrderBook {
   }
 
   private releaseOrder(slot: number): void {
-    this.links[(slot << 2) + LEVEL] = NONE;
-    this.links[(slot << 2) + NEXT] = this.freeOrder;
+    this.links[(slot << 3) + LEVEL] = NONE;
+    this.links[(slot << 3) + NEXT] = this.freeOrder;
     this.freeOrder = slot;
   }
 
@@ -373,84 +375,79 @@ export class OrderBook {
       position = ~position;
       ladder.insertAt(position, key, level);
     }
-    if (position >= ladder.length - this.watchDepth) this.topVersion++;
+    if (position >= ladder.length - this.watchDepth) this.topChanges[s]++;
     const links = this.links;
-    const at = slot << 2;
-    const tail = this.lTail[level];
+    const at = slot << 3;
+    const tail = this.levelLinks[(level << 3) + L_TAIL];
     links[at + SIZE] = size;
     links[at + PREV] = tail;
     links[at + NEXT] = NONE;
     links[at + LEVEL] = level;
-    if (tail === NONE) this.lHead[level] = slot;
-    else links[(tail << 2) + NEXT] = slot;
-    this.lTail[level] = slot;
-    this.lSize[level] += size;
-    this.lCount[level]++;
-    this.stamps[slot << 1] = ts;
-    this.stamps[(slot << 1) + PRIORITY] = this.nextPriority++;
+    if (tail === NONE) this.levelLinks[(level << 3) + L_HEAD] = slot;
+    else links[(tail << 3) + NEXT] = slot;
+    this.levelLinks[(level << 3) + L_TAIL] = slot;
+    this.levelValues[(level << 2) + L_SIZE] += size;
+    this.levelLinks[(level << 3) + L_COUNT]++;
+    this.stamps[(slot << 2) + TS] = ts;
+    this.stamps[(slot << 2) + PRIORITY] = this.nextPriority++;
   }
 
   /** Takes the order out of its level's queue, removing the level when it empties. */
   private unlink(slot: number): void {
     const links = this.links;
-    const at = slot << 2;
+    const at = slot << 3;
     const level = links[at + LEVEL];
     const prev = links[at + PREV];
     const next = links[at + NEXT];
-    if (prev === NONE) this.lHead[level] = next;
-    else links[(prev << 2) + NEXT] = next;
-    if (next === NONE) this.lTail[level] = prev;
-    else links[(next << 2) + PREV] = prev;
-    if (--this.lCount[level] === 0) {
-      const s = this.lSide[level];
+    if (prev === NONE) this.levelLinks[(level << 3) + L_HEAD] = next;
+    else links[(prev << 3) + NEXT] = next;
+    if (next === NONE) this.levelLinks[(level << 3) + L_TAIL] = prev;
+    else links[(next << 3) + PREV] = prev;
+    if (--this.levelLinks[(level << 3) + L_COUNT] === 0) {
+      const s = this.levelLinks[(level << 3) + L_SIDE];
       const ladder = s === BID ? this.bids : this.asks;
-      const position = ladder.find(s === BID ? this.lPrice[level] : -this.lPrice[level]);
-      if (position >= ladder.length - this.watchDepth) this.topVersion++;
+      const position = ladder.find(s === BID ? this.levelValues[(level << 2) + L_PRICE] : -this.levelValues[(level << 2) + L_PRICE]);
+      if (position >= ladder.length - this.watchDepth) this.topChanges[s]++;
       ladder.removeAt(position);
-      this.lSize[level] = 0;
-      this.lHead[level] = this.freeLevel;
+      this.levelValues[(level << 2) + L_SIZE] = 0;
+      this.levelLinks[(level << 3) + L_HEAD] = this.freeLevel;
       this.freeLevel = level;
     } else {
-      this.lSize[level] -= links[at + SIZE] >>> 0;
+      this.levelValues[(level << 2) + L_SIZE] -= links[at + SIZE] >>> 0;
       this.touch(level);
     }
   }
 
   private touch(level: number): void {
-    const s = this.lSide[level];
-    const within = s === BID ? this.bids.isWithinTop(this.lPrice[level], this.watchDepth) : this.asks.isWithinTop(-this.lPrice[level], this.watchDepth);
-    if (within) this.topVersion++;
+    const s = this.levelLinks[(level << 3) + L_SIDE];
+    const within = s === BID ? this.bids.isWithinTop(this.levelValues[(level << 2) + L_PRICE], this.watchDepth) : this.asks.isWithinTop(-this.levelValues[(level << 2) + L_PRICE], this.watchDepth);
+    if (within) this.topChanges[s]++;
   }
 
   private newLevel(s: number, price: number): number {
     let level = this.freeLevel;
-    if (level !== NONE) this.freeLevel = this.lHead[level];
+    if (level !== NONE) this.freeLevel = this.levelLinks[(level << 3) + L_HEAD];
     else {
-      if (this.levelTop === this.lPrice.length) this.growLevels();
+      if (this.levelTop << 3 === this.levelLinks.length) this.growLevels();
       level = this.levelTop++;
     }
-    this.lPrice[level] = price;
-    this.lSize[level] = 0;
-    this.lCount[level] = 0;
-    this.lHead[level] = NONE;
-    this.lTail[level] = NONE;
-    this.lSide[level] = s;
+    this.levelValues[(level << 2) + L_PRICE] = price;
+    this.levelValues[(level << 2) + L_SIZE] = 0;
+    this.levelLinks[(level << 3) + L_COUNT] = 0;
+    this.levelLinks[(level << 3) + L_HEAD] = NONE;
+    this.levelLinks[(level << 3) + L_TAIL] = NONE;
+    this.levelLinks[(level << 3) + L_SIDE] = s;
     return level;
   }
 
   private growOrders(): void {
     this.links = grown(this.links, this.links.length * 2);
-    this.stamps = grown(this.stamps, this.stamps.length * 2);
+    this.stamps = new Float64Array(this.links.buffer);
   }
 
   private growLevels(): void {
-    const n = this.lPrice.length * 2;
-    this.lPrice = grown(this.lPrice, n);
-    this.lSize = grown(this.lSize, n);
-    this.lCount = grown(this.lCount, n);
-    this.lHead = grown(this.lHead, n);
-    this.lTail = grown(this.lTail, n);
-    this.lSide = grown(this.lSide, n);
+    this.levelLinks = grown(this.levelLinks, this.levelLinks.length * 2);
+    this.levelValues = new Float64Array(this.levelLinks.buffer);
   }
 
   // ---- views (read them at event boundaries) ---------------------------------------------------
@@ -478,6 +475,14 @@ export class OrderBook {
     return this.baseNs;
   }
 
+  /**
+   * A counter of the changes that may have altered the side's best `watchDepth` levels: equal values
+   * at two boundaries mean the visible top is unchanged (a pre-filter; compare states to be sure).
+   */
+  topVersion(side: BookSide): number {
+    return this.topChanges[side === SIDE_BID ? BID : ASK];
+  }
+
   levelCount(side: BookSide): number {
     return this.ladder(side).length;
   }
@@ -485,19 +490,19 @@ export class OrderBook {
   /** Best price (1e-9 units), NaN when the side is empty. */
   bestPrice(side: BookSide): number {
     const ladder = this.ladder(side);
-    return ladder.length === 0 ? Number.NaN : this.lPrice[ladder.levels[ladder.length - 1]];
+    return ladder.length === 0 ? Number.NaN : this.levelValues[((ladder.levels[ladder.length - 1]) << 2) + L_PRICE];
   }
 
   /** Total size at the best price, 0 when the side is empty. */
   bestSize(side: BookSide): number {
     const ladder = this.ladder(side);
-    return ladder.length === 0 ? 0 : this.lSize[ladder.levels[ladder.length - 1]];
+    return ladder.length === 0 ? 0 : this.levelValues[((ladder.levels[ladder.length - 1]) << 2) + L_SIZE];
   }
 
   /** Number of orders at the best price, 0 when the side is empty. */
   bestCount(side: BookSide): number {
     const ladder = this.ladder(side);
-    return ladder.length === 0 ? 0 : this.lCount[ladder.levels[ladder.length - 1]];
+    return ladder.length === 0 ? 0 : this.levelLinks[((ladder.levels[ladder.length - 1]) << 3) + L_COUNT];
   }
 
   /**
@@ -511,9 +516,9 @@ export class OrderBook {
     const present = n < maxLevels ? n : maxLevels;
     for (let k = 0; k < present; k++) {
       const level = levels[n - 1 - k];
-      outPrice[offset + k] = this.lPrice[level];
-      outSize[offset + k] = this.lSize[level];
-      outCount[offset + k] = this.lCount[level];
+      outPrice[offset + k] = this.levelValues[(level << 2) + L_PRICE];
+      outSize[offset + k] = this.levelValues[(level << 2) + L_SIZE];
+      outCount[offset + k] = this.levelLinks[(level << 3) + L_COUNT];
     }
     for (let k = present; k < maxLevels; k++) {
       outPrice[offset + k] = Number.NaN;
@@ -530,7 +535,7 @@ export class OrderBook {
     const slot = this.index.slotAt(position);
     let ahead = 0;
     const links = this.links;
-    for (let o = this.lHead[links[(slot << 2) + LEVEL]]; o !== slot; o = links[(o << 2) + NEXT]) ahead += links[(o << 2) + SIZE] >>> 0;
+    for (let o = this.levelLinks[((links[(slot << 3) + LEVEL]) << 3) + L_HEAD]; o !== slot; o = links[(o << 3) + NEXT]) ahead += links[(o << 3) + SIZE] >>> 0;
     return ahead;
   }
 
@@ -549,7 +554,7 @@ export class OrderBook {
     if (position < 0) return 0;
     let ahead = 0;
     const links = this.links;
-    for (let o = this.lHead[ladder.levels[position]]; o !== NONE && this.stamps[(o << 1) + PRIORITY] < priority; o = links[(o << 2) + NEXT]) ahead += links[(o << 2) + SIZE] >>> 0;
+    for (let o = this.levelLinks[((ladder.levels[position]) << 3) + L_HEAD]; o !== NONE && this.stamps[(o << 2) + PRIORITY] < priority; o = links[(o << 3) + NEXT]) ahead += links[(o << 3) + SIZE] >>> 0;
     return ahead;
   }
 
@@ -573,8 +578,8 @@ export class OrderBook {
     for (let p = ladder.length - 1; p >= 0; p--) {
       const level = ladder.levels[p];
       const orders: OrderView[] = [];
-      for (let o = this.lHead[level]; o !== NONE; o = this.links[(o << 2) + NEXT]) orders.push(this.view(o, ids.get(o)!));
-      out.push({ priceNano: this.lPrice[level], size: this.lSize[level], count: this.lCount[level], orders });
+      for (let o = this.levelLinks[(level << 3) + L_HEAD]; o !== NONE; o = this.links[(o << 3) + NEXT]) orders.push(this.view(o, ids.get(o)!));
+      out.push({ priceNano: this.levelValues[(level << 2) + L_PRICE], size: this.levelValues[(level << 2) + L_SIZE], count: this.levelLinks[(level << 3) + L_COUNT], orders });
     }
     return out;
   }
@@ -585,14 +590,14 @@ export class OrderBook {
   }
 
   private view(slot: number, [hi, lo]: readonly [number, number]): OrderView {
-    const level = this.links[(slot << 2) + LEVEL];
+    const level = this.links[(slot << 3) + LEVEL];
     return {
       orderId: orderIdText(hi, lo),
-      side: this.lSide[level] === BID ? "B" : "A",
-      priceNano: this.lPrice[level],
-      size: this.links[(slot << 2) + SIZE] >>> 0,
-      tsEventNs: this.stamps[(slot << 1) + TS],
-      priority: this.stamps[(slot << 1) + PRIORITY],
+      side: this.levelLinks[(level << 3) + L_SIDE] === BID ? "B" : "A",
+      priceNano: this.levelValues[(level << 2) + L_PRICE],
+      size: this.links[(slot << 3) + SIZE] >>> 0,
+      tsEventNs: this.stamps[(slot << 2) + TS],
+      priority: this.stamps[(slot << 2) + PRIORITY],
     };
   }
 
@@ -610,20 +615,20 @@ export class OrderBook {
     for (const [s, ladder] of [[BID, this.bids], [ASK, this.asks]] as const) {
       for (let p = 0; p < ladder.length; p++) {
         const level = ladder.levels[p];
-        const price = this.lPrice[level];
+        const price = this.levelValues[(level << 2) + L_PRICE];
         const fail = (what: string) => {
           throw new Error(`Book invariant violated at ${s === BID ? "bid" : "ask"} level ${price}: ${what}`);
         };
-        if (ladder.keys[p] !== (s === BID ? price : -price) || this.lSide[level] !== s) fail("ladder key/side");
+        if (ladder.keys[p] !== (s === BID ? price : -price) || this.levelLinks[(level << 3) + L_SIDE] !== s) fail("ladder key/side");
         if (p > 0 && !(ladder.keys[p - 1] < ladder.keys[p])) fail("levels not strictly ordered");
         let size = 0;
         let count = 0;
         let lastPriority = -1;
         let prev = NONE;
-        for (let o = this.lHead[level]; o !== NONE; o = this.links[(o << 2) + NEXT]) {
-          const orderSize = this.links[(o << 2) + SIZE] >>> 0;
-          const priority = this.stamps[(o << 1) + PRIORITY];
-          if (this.links[(o << 2) + LEVEL] !== level || this.links[(o << 2) + PREV] !== prev) fail("queue links");
+        for (let o = this.levelLinks[(level << 3) + L_HEAD]; o !== NONE; o = this.links[(o << 3) + NEXT]) {
+          const orderSize = this.links[(o << 3) + SIZE] >>> 0;
+          const priority = this.stamps[(o << 2) + PRIORITY];
+          if (this.links[(o << 3) + LEVEL] !== level || this.links[(o << 3) + PREV] !== prev) fail("queue links");
           if (!(orderSize > 0)) fail(`order size ${orderSize}`);
           if (!(priority > lastPriority)) fail("queue not FIFO by priority");
           const id = ids.get(o);
@@ -633,9 +638,9 @@ export class OrderBook {
           count++;
           prev = o;
         }
-        if (this.lTail[level] !== prev) fail("tail link");
-        if (count === 0 || count !== this.lCount[level]) fail(`count ${this.lCount[level]} != ${count} orders`);
-        if (size !== this.lSize[level]) fail(`size ${this.lSize[level]} != sum ${size}`);
+        if (this.levelLinks[(level << 3) + L_TAIL] !== prev) fail("tail link");
+        if (count === 0 || count !== this.levelLinks[(level << 3) + L_COUNT]) fail(`count ${this.levelLinks[(level << 3) + L_COUNT]} != ${count} orders`);
+        if (size !== this.levelValues[(level << 2) + L_SIZE]) fail(`size ${this.levelValues[(level << 2) + L_SIZE]} != sum ${size}`);
         orders += count;
       }
     }

@@ -7,7 +7,7 @@
 import type pg from "pg";
 import { sessionDate, sessionsBetween, type SessionKind } from "../market/session-calendar";
 import { listContracts } from "../market/contract-symbol";
-import { countTradesInRanges } from "./tick-store";
+import { countTradesInRanges } from "./tick-blocks";
 
 export interface SessionCoverage {
   sessionDate: string;

@@ -10,7 +10,7 @@ import { conflict, notFound } from "../errors";
 import type { Db } from "../db/prisma";
 import { getContractSpec, listContractSpecs } from "../market/contract-spec";
 import { generateTrades, generatorVersion } from "./demo-generator";
-import { deleteTrades, ensureTradePartitions, writeTrades } from "./tick-store";
+import { deleteTrades, ensureTradePartitions, writeTrades } from "./tick-blocks";
 import { withTransaction } from "../db/transaction";
 import { datasetCoverage, type Coverage } from "./coverage";
 import { calendarVersion } from "../market/session-calendar";

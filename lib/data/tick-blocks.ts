@@ -1,6 +1,6 @@
 /**
  * The columnar trade store: `trade_blocks` rows of up to 65,536 consecutive trades, their columns
- * packed into bytea, to and from `TradeColumns`. Same API as tick-store.ts (switch by import).
+ * packed into bytea, to and from `TradeColumns`. (It replaced a row-per-tick table that was bound by index maintenance and tuple processing.)
  *
  * Invariants:
  * - A block holds trades of one `writeTrades` call (one session) within one UTC month, in the
@@ -23,13 +23,17 @@
  *   sizes        PU of the int32 size's bit pattern
  *   sides        n int8 (1 buy, -1 sell, 0 none)
  *   flags        empty (all 0: TradeColumns has no flags) or n uint8
- * Typical MNQ trades take ~9 bytes (vs ~80 + index per trade_ticks row). Fixed widths make decoding
- * a branch-light loop per column (~1 ns per value, against ~6 for varints); escapes absorb the rare
- * outliers (an overnight gap, a block trade) without widening the whole column. Values are stored
- * uncompressed out of line (STORAGE EXTERNAL): they compress poorly and pglz would cost more time.
+ * Synthetic MNQ-like trades take ~9.5 bytes (trade_ticks: ~80 per row plus its index). A fixed
+ * width makes the work per value constant (one load, one predictable escape test) whatever the
+ * mix of small and large deltas, and a 1-byte column unpacks as a typed-array copy; escapes absorb
+ * rare outliers (an overnight gap, a block trade) without widening the whole column. Values are
+ * stored uncompressed out of line (STORAGE EXTERNAL): they are dense already, and pglz would cost
+ * time on every read and write.
  *
  * Limitations: native partitions are monthly and created on demand; nothing drops empty partitions
- * after `deleteTrades`. Writes to one dataset are serialised (transaction-level advisory lock).
+ * after `deleteTrades`. Writers of one dataset are serialised (transaction-level advisory lock) and
+ * a write overlapping the dataset's trades in time is refused (a block store cannot interleave).
+ * `flags` is written empty (all 0: TradeColumns has no flags column).
  */
 import { finished } from "node:stream/promises";
 import pg from "pg";
@@ -467,8 +471,8 @@ function packUnsigned(values: Float64Array, n: number, dst: Uint8Array): number 
   }
   dst[0] = w;
   let e = 1 + n * w; // escapes follow the fixed-width values
-  // One loop per common width keeps every value an integer in registers (a generic byte loop
-  // over float64 values was 20x slower).
+  // One loop per common width keeps every value a small integer (a generic byte loop over the
+  // float64 values measured several times slower).
   if (w === 1) {
     for (let i = 0; i < n; i++) {
       let v = values[i];
@@ -1138,4 +1142,14 @@ function formatNano(value: bigint): string {
   const abs = value < 0n ? -value : value;
   const frac = (abs % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
   return `${sign}${abs / 1_000_000_000n}${frac ? `.${frac}` : ""}`;
+}
+
+/**
+ * Trades of a dataset in each of the ranges [fromNs[i], toNs[i]) (coverage calendars). Each count
+ * sums whole blocks and decodes only the blocks cut by the range edges.
+ */
+export async function countTradesInRanges(db: TickDb, datasetId: number, ranges: ReadonlyArray<{ fromNs: bigint; toNs: bigint }>): Promise<number[]> {
+  const counts: number[] = [];
+  for (const range of ranges) counts.push(await countTrades(db, datasetId, range.fromNs, range.toNs));
+  return counts;
 }

@@ -12,7 +12,7 @@ import type pg from "pg";
 import { AppError } from "../errors";
 import type { Db } from "../db/prisma";
 import { getContractSpec, type ContractSpec } from "../market/contract-spec";
-import { countTrades, readTrades } from "../data/tick-store";
+import { countTrades, readTrades } from "../data/tick-blocks";
 import { BacktestEngine } from "../engine/engine";
 import { instrumentFromContractSpec } from "../engine/instrument";
 import type { BacktestResult } from "../engine/result";

@@ -23,7 +23,7 @@ import { readDbnMetadata } from "../dbn/decode";
 import { readFileChunks } from "../dbn/dbn-file";
 import { decodeTradeColumns } from "../dbn/columnar-trades";
 import { syncInstruments } from "../datasets";
-import { ensureTradePartitions, writeTrades } from "../tick-store";
+import { writeTrades } from "../tick-blocks";
 import { TradeValidator, validationRulesSchema, type ValidationRules } from "./trade-validation";
 
 export interface ImportReport {
@@ -161,7 +161,6 @@ export async function importDbnTrades(db: Db, pool: pg.Pool, options: ImportOpti
         }
         if (quarantine.length >= 1000) await flushQuarantine();
         if (ok.length > 0) {
-          await ensureTradePartitions(client, tsRecvNsAt(ok, 0), tsRecvNsAt(ok, ok.length - 1));
           await writeTrades(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: nextSeq }, ok);
           nextSeq += BigInt(ok.length);
           accepted += ok.length;
@@ -178,8 +177,8 @@ export async function importDbnTrades(db: Db, pool: pg.Pool, options: ImportOpti
       await client.query(
         `UPDATE datasets SET status = 'ready', record_count = $2, updated_at = now(),
                 version = CASE WHEN record_count > 0 THEN version + 1 ELSE version END,
-                start_ns = (SELECT min(ts_recv) FROM trade_ticks WHERE dataset_id = $1),
-                end_ns = (SELECT max(ts_recv) FROM trade_ticks WHERE dataset_id = $1),
+                start_ns = (SELECT min(first_ts_recv) FROM trade_blocks WHERE dataset_id = $1),
+                end_ns = (SELECT max(last_ts_recv) FROM trade_blocks WHERE dataset_id = $1),
                 provenance = provenance || jsonb_build_object('source', 'import', 'lastImport', $3::jsonb)
           WHERE id = $1`,
         [dataset, nextSeq.toString(), JSON.stringify({ importRunId: runId, contentHash, files: options.files.map((f) => f.split("/").pop()) })],
