@@ -8,10 +8,11 @@
  *   (a) a plain loop over the columns the book reads (the memory-bound floor);
  *   (b) OrderBook.applyRange over every record (a fresh book per run);
  *   (c) MbpFromMbo: the same replay with an MBP-10 row per event that changes the top 10, into a
- *       1M-row output flushed (reset) when full.
+ *       64k-row output flushed (reset) when full, as a streaming consumer would.
  * Prints a table and one JSON line: cold first run, then median and best of `runs` timed runs after
  * 2 warm-up runs (on a shared machine interference only adds time, so best is the cleaner figure).
- * Target: >= 10M MBO records/s on one core for (b).
+ * Target: >= 10M MBO records/s on one core for (b). (c) is reported for information: it is bound by
+ * writing a 10-level row for most events.
  */
 import { OrderBook } from "../lib/book/order-book";
 import { MbpFromMbo, allocateMbpColumns } from "../lib/book/mbp-from-mbo";
@@ -21,7 +22,7 @@ import type { MboColumns } from "../lib/market/mbo-columns";
 const RECORDS = Number(process.argv[2] ?? 10_000_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const WARMUP = 2;
-const MBP_ROWS = 1_000_000;
+const MBP_ROWS = 65_536;
 
 function plainLoop(columns: MboColumns): number {
   const { action, priceNano, size, orderIdLo, flags } = columns;
@@ -108,8 +109,8 @@ for (const [name, m] of [["plain loop (floor)", plain], ["book applyRange", book
   );
 }
 console.log(
-  `target >= 10M rec/s: book median ${verdict(rate(book.medianMs) >= 10e6)}, best ${verdict(rate(book.bestMs) >= 10e6)}; ` +
-    `book + MBP-10 median ${verdict(rate(mbp.medianMs) >= 10e6)}, best ${verdict(rate(mbp.bestMs) >= 10e6)}`,
+  `target book >= 10M rec/s: median ${verdict(rate(book.medianMs) >= 10e6)}, best ${verdict(rate(book.bestMs) >= 10e6)} ` +
+    `(MBP-10 extraction has no target: ${((100 * mbp.value) / RECORDS).toFixed(0)}% of records emit a 10-level row)`,
 );
 const perSec = (m: { coldMs: number; medianMs: number; bestMs: number }) => ({
   cold: Math.round(rate(m.coldMs)),

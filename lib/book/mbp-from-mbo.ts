@@ -7,8 +7,8 @@
  * version did not move is not re-read (it is copied from the previous row) nor compared.
  *
  * Event boundaries are the book's: after a record with LAST, and before the live record that closes
- * a snapshot sent without a final LAST. Row i holds the book after applying the batch's records
- * [0, recordEnd[i]); its times and sequence are those of record recordEnd[i] - 1 (of record 0 when
+ * a snapshot sent without a final LAST. Row i holds the book after the batch's records before
+ * recordEnd[i] (and all earlier batches); its times and sequence are those of record recordEnd[i] - 1 (of record 0 when
  * a snapshot carried over from the previous batch is closed by record 0).
  *
  * Output: MbpColumns, row-major levels (row r level k at r * depth + k, level 0 best), empty levels
@@ -16,9 +16,8 @@
  * would wrap; not a real-world concern). `replay` streams into a fixed-capacity output and stops
  * when it is full, so a long day never holds all rows in memory.
  */
-import type { MboColumns } from "../market/mbo-columns";
+import { SIDE, type MboColumns } from "../market/mbo-columns";
 import { OrderBook, type OrderBookOptions } from "./order-book";
-import { SIDE } from "../market/mbo-columns";
 
 export interface MbpColumns {
   length: number;
@@ -122,21 +121,8 @@ export class MbpFromMbo {
       changed = changed || differs(out.askPx, out.askSz, out.askCt, at, prev.askPx, prev.askSz, prev.askCt, prevAt, depth);
     }
     if (!changed) return false;
-    if (row === 0) {
-      if (!bidMoved) copyLevels(prev.bidPx, prev.bidSz, prev.bidCt, prevAt, out.bidPx, out.bidSz, out.bidCt, at, depth);
-      if (!askMoved) copyLevels(prev.askPx, prev.askSz, prev.askCt, prevAt, out.askPx, out.askSz, out.askCt, at, depth);
-    } else {
-      if (!bidMoved) {
-        out.bidPx.copyWithin(at, prevAt, at);
-        out.bidSz.copyWithin(at, prevAt, at);
-        out.bidCt.copyWithin(at, prevAt, at);
-      }
-      if (!askMoved) {
-        out.askPx.copyWithin(at, prevAt, at);
-        out.askSz.copyWithin(at, prevAt, at);
-        out.askCt.copyWithin(at, prevAt, at);
-      }
-    }
+    if (!bidMoved) copyLevels(prev.bidPx, prev.bidSz, prev.bidCt, prevAt, out.bidPx, out.bidSz, out.bidCt, at, depth);
+    if (!askMoved) copyLevels(prev.askPx, prev.askSz, prev.askCt, prevAt, out.askPx, out.askSz, out.askCt, at, depth);
     return true;
   }
 

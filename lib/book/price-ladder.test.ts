@@ -21,12 +21,25 @@ describe("PriceLadder", () => {
             ladder.removeAt(at);
             model.splice(expected, 1);
           }
-          expect([...ladder.keys.subarray(0, ladder.length)]).toEqual(model);
-          expect([...ladder.levels.subarray(0, ladder.length)]).toEqual(model.map((k) => k + 1000));
+          expect(Array.from({ length: ladder.length }, (_, p) => ladder.keyAt(p))).toEqual(model);
+          expect(Array.from({ length: ladder.length }, (_, p) => ladder.levelAt(p))).toEqual(model.map((k) => k + 1000));
         }
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("grows and re-centres when levels keep arriving at one end (a snapshot listing levels best first)", () => {
+    const ladder = new PriceLadder(4);
+    for (let k = 1; k <= 100; k++) ladder.insertAt(0, -k, k);
+    for (let k = 1; k <= 100; k++) ladder.insertAt(ladder.length, k, 1000 + k);
+    expect(ladder.length).toBe(200);
+    expect([ladder.keyAt(0), ladder.keyAt(99), ladder.keyAt(100), ladder.keyAt(199)]).toEqual([-100, -1, 1, 100]);
+    expect(ladder.find(-42)).toBe(58);
+    expect(ladder.find(0)).toBe(~100);
+    ladder.removeAt(0);
+    ladder.removeAt(ladder.length - 1);
+    expect([ladder.keyAt(0), ladder.keyAt(ladder.length - 1), ladder.length]).toEqual([-99, 99, 198]);
   });
 
   it("tells whether a key is within the best N", () => {
