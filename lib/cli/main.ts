@@ -18,6 +18,7 @@ import { deleteDataset, generateDataset, getDataset, listDatasets } from "../dat
 import { ROLES } from "../auth/roles";
 import { backtestCommand, type BacktestCommandOptions } from "./backtest-command";
 import { barsCommand } from "./bars-command";
+import { bookCommand, type BookCommandOptions } from "./book-command";
 import { importDbnTrades } from "../data/import/import-dbn-trades";
 import { assertImportFormat } from "./import-format";
 
@@ -172,6 +173,17 @@ program
       );
     }),
   );
+
+program
+  .command("book <files...>")
+  .description("replay Databento MBO files through the L3 order book and print the book at a time")
+  .option("--instrument-id <n>", "instrument to replay (required when a file holds several)")
+  .option("--at <time>", "ISO-8601 time (default: end of data); the book at the last event boundary at or before it")
+  .option("--depth <n>", "levels per side", "10")
+  .option("--json", "print one JSON object (default)")
+  .action(async (files: string[], o: BookCommandOptions) => {
+    out(await bookCommand(files, o));
+  });
 
 program
   .command("bars <files...>")
