@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
-import { bootstrapTestDatabase, seedDataset } from "./support/system";
+import { bootstrapTestDatabase, closeServerContext, seedDataset } from "./support/system";
 import { createUser } from "../lib/auth/users";
 import { createApiToken } from "../lib/auth/api-tokens";
 import { BACKTEST_QUEUE } from "../lib/jobs/queue";
@@ -64,11 +64,7 @@ describe("HTTP API", () => {
     } as unknown as typeof routes;
   });
   afterAll(async () => {
-    const { getServerContext } = await import("../lib/server/context");
-    const ctx = await getServerContext();
-    await ctx.boss.stop({ graceful: false, wait: true });
-    await ctx.db.$disconnect();
-    await ctx.pool.end();
+    await closeServerContext();
     await db.drop();
   });
 

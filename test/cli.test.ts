@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
+import { inProcessExecutor } from "./support/system";
 import { startBoss } from "../lib/jobs/queue";
 import { createRun } from "../lib/runs/run-service";
 import { executeRun } from "../lib/runs/run-executor";
-import { createLogger } from "../lib/log/logger";
 
 /** The `tickbench` command as a user runs it (bin/tickbench.mjs), against a real database. */
 describe("tickbench CLI", () => {
@@ -96,21 +96,7 @@ describe("tickbench CLI", () => {
         { userId: user.id, email: user.email, name: user.name, role: "analyst", via: "token" },
         { datasetName: "cli-demo", strategyId: "sma-cross", params: { fast: 4, slow: 15 }, config: { feePerSideUsd: 0.62 } },
       );
-      await executeRun(
-        {
-          db: db.prisma,
-          pool: db.pool,
-          log: createLogger("test", "silent"),
-          workerId: "test",
-          engineVersion: "test",
-          publish: () => {},
-          progressIntervalMs: 100,
-          chunkEvents: 25_000,
-          chunkDelayMs: 0,
-          shuttingDown: () => false,
-        },
-        run.id,
-      );
+      await executeRun(inProcessExecutor(db, { chunkEvents: 25_000 }), run.id);
       const stored = await db.prisma.runResult.findUniqueOrThrow({ where: { runId: run.id } });
       expect(stored.resultHash).toBe(report.resultHash);
       expect((stored.metrics as { netPnlUsd: number }).netPnlUsd).toBe(report.metrics.netPnlUsd);

@@ -3,7 +3,7 @@ import type PgBoss from "pg-boss";
 import type pg from "pg";
 import { z } from "zod";
 import { createTestDatabase, type TestDatabase } from "./db";
-import { bootstrapTestDatabase, runRow, seedDataset, waitFor } from "./support/system";
+import { bootstrapTestDatabase, inProcessExecutor, runRow, seedDataset, waitFor } from "./support/system";
 import { BACKTEST_QUEUE, startBoss } from "../lib/jobs/queue";
 import { cancelRun, createRun } from "../lib/runs/run-service";
 import { executeRun, type ExecutorDeps } from "../lib/runs/run-executor";
@@ -41,20 +41,8 @@ describe("run execution in a worker (real PostgreSQL, real engine, in-process)",
   let principal: Principal;
   const published: RunProgressDto[] = [];
 
-  const deps = (overrides: Partial<ExecutorDeps> = {}): ExecutorDeps => ({
-    db: db.prisma,
-    pool: db.pool,
-    log: createLogger("test", "silent"),
-    workerId: "test-worker",
-    engineVersion: "test",
-    publish: (s) => published.push(s),
-    progressIntervalMs: 0,
-    chunkEvents: 50_000,
-    chunkDelayMs: 0,
-    shuttingDown: () => false,
-    findStrategy: strategies,
-    ...overrides,
-  });
+  const deps = (overrides: Partial<ExecutorDeps> = {}): ExecutorDeps =>
+    inProcessExecutor(db, { publish: (s) => published.push(s), progressIntervalMs: 0, findStrategy: strategies, ...overrides });
   const serviceDeps = () => ({ db: db.prisma, boss, runTimeLimitSec: 600, stallAfterSec: 2 });
   const newRun = (input: Partial<CreateRunInput> = {}) =>
     createRun(serviceDeps(), principal, { datasetName: "exec", strategyId: "sma-cross", params: { fast: 5, slow: 20 }, ...input } as CreateRunInput);

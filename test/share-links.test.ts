@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
-import { bootstrapTestDatabase, seedDataset } from "./support/system";
+import { bootstrapTestDatabase, closeServerContext, inProcessExecutor, seedDataset } from "./support/system";
 import { createUser } from "../lib/auth/users";
 import { createApiToken } from "../lib/auth/api-tokens";
 import { startBoss } from "../lib/jobs/queue";
 import { createRun } from "../lib/runs/run-service";
 import { executeRun } from "../lib/runs/run-executor";
-import { createLogger } from "../lib/log/logger";
 
 /** Share links through the real route handlers: scoped, unguessable, revocable, expiring. */
 describe("share links", () => {
@@ -40,21 +39,7 @@ describe("share links", () => {
     runId = (await createRun(deps, principal, { datasetName: "share-demo", strategyId: "sma-cross" })).id;
     queuedRunId = (await createRun(deps, principal, { datasetName: "share-demo", strategyId: "sma-cross" })).id;
     await boss.stop({ graceful: false, wait: true });
-    await executeRun(
-      {
-        db: db.prisma,
-        pool: db.pool,
-        log: createLogger("test", "silent"),
-        workerId: "test",
-        engineVersion: "test",
-        publish: () => {},
-        progressIntervalMs: 100,
-        chunkEvents: 100_000,
-        chunkDelayMs: 0,
-        shuttingDown: () => false,
-      },
-      runId,
-    );
+    await executeRun(inProcessExecutor(db, { chunkEvents: 100_000 }), runId);
     routes = {
       "runs/[id]/share": await import("../app/api/runs/[id]/share/route"),
       "share-links": await import("../app/api/share-links/route"),
@@ -63,11 +48,7 @@ describe("share links", () => {
     } as unknown as typeof routes;
   });
   afterAll(async () => {
-    const { getServerContext } = await import("../lib/server/context");
-    const ctx = await getServerContext();
-    await ctx.boss.stop({ graceful: false, wait: true });
-    await ctx.db.$disconnect();
-    await ctx.pool.end();
+    await closeServerContext();
     await db.drop();
   });
 

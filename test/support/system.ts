@@ -8,6 +8,8 @@ import { loadEnv } from "../../lib/config/env";
 import { bootstrapDatabase } from "../../lib/server/bootstrap";
 import { generateDataset } from "../../lib/data/datasets";
 import type { TestDatabase } from "../db";
+import { createLogger } from "../../lib/log/logger";
+import type { ExecutorDeps } from "../../lib/runs/run-executor";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -75,4 +77,30 @@ export async function runRow(db: TestDatabase, runId: string) {
     [runId],
   );
   return rows[0] as { status: string; attempt: number; worker_id: string | null; processed: number; error: string | null; progress: number };
+}
+
+/** Executor dependencies for running a job in the test process (no queue, no sockets). */
+export function inProcessExecutor(db: TestDatabase, overrides: Partial<ExecutorDeps> = {}): ExecutorDeps {
+  return {
+    db: db.prisma,
+    pool: db.pool,
+    log: createLogger("test", "silent"),
+    workerId: "test-worker",
+    engineVersion: "test",
+    publish: () => {},
+    progressIntervalMs: 100,
+    chunkEvents: 50_000,
+    chunkDelayMs: 0,
+    shuttingDown: () => false,
+    ...overrides,
+  };
+}
+
+/** Closes the web process context that route-handler tests opened (pg-boss, Prisma, pool). */
+export async function closeServerContext(): Promise<void> {
+  const { getServerContext } = await import("../../lib/server/context");
+  const ctx = await getServerContext();
+  await ctx.boss.stop({ graceful: false, wait: true });
+  await ctx.db.$disconnect();
+  await ctx.pool.end();
 }
