@@ -152,6 +152,37 @@ describe("HTTP API", () => {
     expect(metrics.body).toContain("tickbench_queue_depth");
   });
 
+  it("manages the run history: rename, tags, notes, search, filters, delete", async () => {
+    const a = await call("runs", "POST", { as: "ana", body: { datasetName: "api-demo", strategyId: "sma-cross", name: "Momentum test" } });
+    const b = await call("runs", "POST", { as: "ana", body: { datasetName: "api-demo", strategyId: "sma-cross", params: { fast: 3 } } });
+    const renamed = await call("runs/[id]", "PATCH", {
+      as: "ana",
+      params: { id: b.body.id },
+      body: { name: "Fast SMA", tags: ["sma", "fast", "sma"], notes: "try a slower exit next" },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: "Fast SMA", tags: ["sma", "fast"], notes: "try a slower exit next" });
+    expect((await call("runs/[id]", "PATCH", { as: "bob", params: { id: b.body.id }, body: { name: "mine" } })).status).toBe(404);
+    expect((await call("runs/[id]", "PATCH", { as: "ana", params: { id: b.body.id }, body: { tags: ["bad tag!"] } })).status).toBe(400);
+
+    const names = async (query: string) => (await call("runs", "GET", { as: "ana", query })).body.runs.map((r: { name: string }) => r.name);
+    expect(await names("?q=momentum")).toEqual(["Momentum test"]);
+    expect(await names("?q=SLOWER")).toEqual(["Fast SMA"]);
+    expect(await names("?tag=fast")).toEqual(["Fast SMA"]);
+    expect(await names("?strategy=none")).toEqual([]);
+    expect((await names("?dataset=api-demo&status=queued")).length).toBeGreaterThanOrEqual(2);
+    expect((await call("runs", "GET", { as: "ana", query: "?status=bogus" })).status).toBe(400);
+
+    // A queued run must be cancelled first; then its owner (or an admin) can delete it.
+    expect((await call("runs/[id]", "DELETE", { as: "ana", params: { id: a.body.id } })).status).toBe(409);
+    await call("runs/[id]/cancel", "POST", { as: "ana", params: { id: a.body.id } });
+    await call("runs/[id]/cancel", "POST", { as: "ana", params: { id: b.body.id } });
+    expect((await call("runs/[id]", "DELETE", { as: "bob", params: { id: a.body.id } })).status).toBe(404);
+    expect((await call("runs/[id]", "DELETE", { as: "ana", params: { id: a.body.id } })).status).toBe(200);
+    expect((await call("runs/[id]", "GET", { as: "ana", params: { id: a.body.id } })).status).toBe(404);
+    expect((await call("runs/[id]", "DELETE", { as: "admin", params: { id: b.body.id } })).status).toBe(200);
+  });
+
   it("shows a dataset's coverage of the exchange calendar", async () => {
     const res = await call("datasets/[name]", "GET", { as: "bob", params: { name: "api-demo" } });
     expect(res.status).toBe(200);

@@ -19,7 +19,7 @@ function readModels(): Model[] {
       if (!m || line.startsWith("@@")) continue;
       const [, field, type, list, optional, rest] = m;
       const column = /@map\("([^"]+)"\)/.exec(rest)?.[1] ?? field;
-      fields.push({ name: field, column, optional: Boolean(optional), scalar: !list && !modelNames.has(type) });
+      fields.push({ name: field, column, optional: Boolean(optional) && !list, scalar: !modelNames.has(type) });
     }
     models.push({ name, table, fields });
   }

@@ -1,5 +1,6 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { useState } from "react";
 import Link from "next/link";
 import { ACTIVE_STATUSES, type RunDto } from "@/lib/runs/run-dto";
 import { api, queryKeys } from "@/lib/ui/api";
@@ -11,19 +12,56 @@ const isActive = (run: RunDto) => ACTIVE_STATUSES.includes(run.status);
 
 /** The caller's latest runs; polls every 2 s while any of them is queued or running. */
 export function RecentRuns({ labelledBy }: { labelledBy: string }) {
+  const [filters, setFilters] = useState({ q: "", status: "", tag: "" });
   const query = useQuery({
-    queryKey: queryKeys.runs,
-    queryFn: api.runs,
+    queryKey: [...queryKeys.runs, filters],
+    queryFn: () => api.runs(filters),
     refetchInterval: (q) => (q.state.data?.runs.some(isActive) ? 2000 : false),
   });
+  const filtered = filters.q !== "" || filters.status !== "" || filters.tag !== "";
 
+  return (
+    <div>
+      <form className="flex flex-wrap items-end gap-2 border-b border-line px-3 py-2" role="search" aria-label="Search runs" onSubmit={(e) => e.preventDefault()}>
+        <div>
+          <label htmlFor="runs-q" className="block text-[11px] text-zinc-500">
+            Search name or notes
+          </label>
+          <input id="runs-q" className="input h-7 w-48" value={filters.q} onChange={(e) => setFilters({ ...filters, q: e.target.value })} />
+        </div>
+        <div>
+          <label htmlFor="runs-status" className="block text-[11px] text-zinc-500">
+            Status
+          </label>
+          <select id="runs-status" className="input h-7 w-32" value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.target.value })}>
+            <option value="">any</option>
+            {["queued", "running", "succeeded", "failed", "cancelled"].map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="runs-tag" className="block text-[11px] text-zinc-500">
+            Tag
+          </label>
+          <input id="runs-tag" className="input h-7 w-28" value={filters.tag} onChange={(e) => setFilters({ ...filters, tag: e.target.value.trim() })} />
+        </div>
+      </form>
+      <RunsTable query={query} labelledBy={labelledBy} filtered={filtered} />
+    </div>
+  );
+}
+
+function RunsTable({ query, labelledBy, filtered }: { query: UseQueryResult<{ runs: RunDto[] }>; labelledBy: string; filtered: boolean }) {
   if (query.isPending) return <p className="px-3 py-6 text-sm text-zinc-500">Loading runs…</p>;
   if (query.isError) return <div className="p-3"><ErrorAlert error={query.error} title="Could not load runs" /></div>;
   const runs = query.data.runs;
   if (runs.length === 0) {
     return (
       <p className="px-3 py-10 text-center text-sm text-zinc-500" data-testid="runs-empty">
-        No runs yet. Configure a backtest and press <span className="text-zinc-300">Run backtest</span>.
+        {filtered ? "No run matches these filters." : <>No runs yet. Configure a backtest and press <span className="text-zinc-300">Run backtest</span>.</>}
       </p>
     );
   }
@@ -47,6 +85,11 @@ export function RecentRuns({ labelledBy }: { labelledBy: string }) {
                 <Link href={`/runs/${run.id}`} className="font-medium text-zinc-100 hover:text-accent hover:underline">
                   {run.name}
                 </Link>
+                {run.tags.map((t) => (
+                  <span key={t} className="ml-1.5 rounded bg-zinc-800 px-1 py-px font-mono text-[10px] text-zinc-400">
+                    {t}
+                  </span>
+                ))}
               </td>
               <td>
                 <StatusBadge status={run.status} stalled={run.stalled} />

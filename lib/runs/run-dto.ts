@@ -38,6 +38,8 @@ export interface RunDto extends RunProgressDto {
   visibility: string;
   engineVersion: string | null;
   seed: number;
+  tags: string[];
+  notes: string | null;
   queuedAt: string;
   startedAt: string | null;
 }
@@ -80,6 +82,8 @@ export function toRunDto(run: Run, stallAfterSec: number): RunDto {
     visibility: run.visibility,
     engineVersion: run.engineVersion,
     seed: run.seed,
+    tags: run.tags,
+    notes: run.notes,
     queuedAt: run.queuedAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
   };

@@ -3,6 +3,7 @@
  * list, cancel. Route handlers and the CLI call these; nothing here runs a backtest.
  */
 import type PgBoss from "pg-boss";
+import { z } from "zod";
 import { AppError, badRequest, notFound } from "../errors";
 import type { Principal } from "../auth/roles";
 import type { Db } from "../db/prisma";
@@ -103,17 +104,75 @@ export async function getRun(deps: Pick<RunServiceDeps, "db" | "stallAfterSec">,
   return toRunDto(await getRunRow(deps.db, principal, runId), deps.stallAfterSec);
 }
 
+export const listRunsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).optional(),
+  /** Case-insensitive search in the run's name and notes. */
+  q: z.string().trim().max(200).optional(),
+  strategy: z.string().max(100).optional(),
+  dataset: z.string().max(200).optional(),
+  tag: z.string().max(50).optional(),
+  /** Queued at or after / before (ISO-8601). */
+  from: z.string().datetime({ offset: true }).optional(),
+  to: z.string().datetime({ offset: true }).optional(),
+});
+export type ListRunsQuery = z.input<typeof listRunsQuerySchema>;
+
+/** The caller's run history, newest first, with search and filters. */
 export async function listRuns(
   deps: Pick<RunServiceDeps, "db" | "stallAfterSec">,
   principal: Principal,
-  options: { limit?: number; status?: string } = {},
+  query: ListRunsQuery = {},
 ): Promise<RunDto[]> {
+  const f = listRunsQuerySchema.parse(query);
   const runs = await deps.db.run.findMany({
-    where: { ownerId: principal.userId, ...(options.status ? { status: options.status } : {}) },
+    where: {
+      ownerId: principal.userId,
+      ...(f.status ? { status: f.status } : {}),
+      ...(f.strategy ? { strategyId: f.strategy } : {}),
+      ...(f.dataset ? { datasetName: f.dataset } : {}),
+      ...(f.tag ? { tags: { has: f.tag } } : {}),
+      ...(f.q ? { OR: [{ name: { contains: f.q, mode: "insensitive" as const } }, { notes: { contains: f.q, mode: "insensitive" as const } }] } : {}),
+      ...(f.from || f.to ? { queuedAt: { ...(f.from ? { gte: new Date(f.from) } : {}), ...(f.to ? { lt: new Date(f.to) } : {}) } } : {}),
+    },
     orderBy: { queuedAt: "desc" },
-    take: Math.min(options.limit ?? 50, 200),
+    skip: f.offset,
+    take: f.limit,
   });
   return runs.map((r) => toRunDto(r, deps.stallAfterSec));
+}
+
+export const updateRunSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    tags: z.array(z.string().trim().min(1).max(50).regex(/^[\w.:-]+$/, "Tags use letters, digits, '.', ':', '_' or '-'")).max(20).optional(),
+    notes: z.string().max(10_000).nullable().optional(),
+  })
+  .strict();
+
+/** Renames a run, sets its tags or notes (owner only). */
+export async function updateRun(
+  deps: Pick<RunServiceDeps, "db" | "stallAfterSec">,
+  principal: Principal,
+  runId: string,
+  input: z.input<typeof updateRunSchema>,
+): Promise<RunDto> {
+  const patch = updateRunSchema.parse(input);
+  const run = await getRunRow(deps.db, principal, runId);
+  if (run.ownerId !== principal.userId) throw notFound("Run");
+  const tags = patch.tags ? [...new Set(patch.tags)] : undefined;
+  const updated = await deps.db.run.update({ where: { id: run.id }, data: { name: patch.name, tags, notes: patch.notes } });
+  return toRunDto(updated, deps.stallAfterSec);
+}
+
+/** Deletes a finished run with its result, trades and share links (owner or admin). */
+export async function deleteRun(deps: Pick<RunServiceDeps, "db">, principal: Principal, runId: string): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/i.test(runId)) throw notFound("Run");
+  const run = await deps.db.run.findUnique({ where: { id: runId } });
+  if (!run || !(canRead(principal, run) || principal.role === "admin") || !canModify(principal, run)) throw notFound("Run");
+  if (run.status === "queued" || run.status === "running") throw new AppError("conflict", "Cancel the run before deleting it");
+  await deps.db.run.delete({ where: { id: run.id } });
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ShareLinkDto } from "../runs/share-links";
 import type { UserDto } from "../auth/users";
 import type { StrategyDescription } from "../strategies/describe";
 import type { ResultMetricsDto, RunResultDto, TradeDto } from "../runs/run-dto";
+import type { ImportRunDto, QuarantinePage } from "../data/import/import-report";
 
 export interface ApiIssue {
   path: string;
@@ -85,7 +86,13 @@ export const api = {
   dataset: (name: string) => apiFetch<DatasetDetail>(`/api/datasets/${encodeURIComponent(name)}`),
   deleteDataset: (name: string) => apiFetch<{ deleted: string }>(`/api/datasets/${encodeURIComponent(name)}`, { method: "DELETE" }),
   strategies: () => apiFetch<{ strategies: StrategySummary[] }>("/api/strategies"),
-  runs: () => apiFetch<{ runs: RunDto[] }>("/api/runs"),
+  runs: (filters: Record<string, string> = {}) => {
+    const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== "")).toString();
+    return apiFetch<{ runs: RunDto[] }>(`/api/runs${query ? `?${query}` : ""}`);
+  },
+  updateRun: (id: string, body: { name?: string; tags?: string[]; notes?: string | null }) =>
+    apiFetch<RunDto>(`/api/runs/${encodeURIComponent(id)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  deleteRun: (id: string) => apiFetch<{ deleted: string }>(`/api/runs/${encodeURIComponent(id)}`, { method: "DELETE" }),
   run: (id: string) => apiFetch<RunDto>(`/api/runs/${encodeURIComponent(id)}`),
   runResult: (id: string) => apiFetch<RunResult>(`/api/runs/${encodeURIComponent(id)}/result`),
   cancelRun: (id: string) => apiPost<RunDto>(`/api/runs/${encodeURIComponent(id)}/cancel`),
@@ -96,7 +103,15 @@ export const api = {
   createRun: (body: unknown) => apiPost<RunDto>("/api/runs", body),
   users: () => apiFetch<{ users: UserSummary[] }>("/api/admin/users"),
   createUser: (body: { email: string; password: string; role: string }) => apiPost<UserSummary>("/api/admin/users", body),
+  datasetImports: (name: string) => apiFetch<{ imports: ImportRunDto[] }>(`/api/datasets/${encodeURIComponent(name)}/imports`),
+  importReport: (id: string) => apiFetch<ImportRunDto>(`/api/imports/${encodeURIComponent(id)}`),
+  quarantine: (id: string, query: { page: number; pageSize: number; reason?: string }) =>
+    apiFetch<QuarantinePage>(`${quarantinePath(id)}?${new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize), reason: query.reason ?? "" })}`),
 };
+
+/** The quarantine of an import; with `?format=csv` the CSV download (a plain link, not a fetch). */
+export const quarantinePath = (id: string) => `/api/imports/${encodeURIComponent(id)}/quarantine`;
+export const quarantineCsvPath = (id: string) => `${quarantinePath(id)}?format=csv`;
 
 /** Query keys shared by the pages, so one invalidation refreshes every view of the same data. */
 export const queryKeys = {
@@ -108,4 +123,10 @@ export const queryKeys = {
   run: (id: string) => ["runs", id] as const,
   runResult: (id: string) => ["runs", id, "result"] as const,
   users: ["admin", "users"] as const,
+  datasetImports: (name: string) => ["datasets", name, "imports"] as const,
+  importReport: (id: string) => ["imports", id] as const,
+  quarantine: (id: string, page: number, pageSize: number, reason: string) => ["imports", id, "quarantine", page, pageSize, reason] as const,
 };
+
+export type ImportRun = ImportRunDto;
+export type QuarantineRecords = QuarantinePage;

@@ -1,17 +1,11 @@
-import { z } from "zod";
 import { json, parseBody, parseQuery, route } from "@/lib/http/route";
-import { createRun, listRuns } from "@/lib/runs/run-service";
+import { createRun, listRuns, listRunsQuerySchema } from "@/lib/runs/run-service";
 import { createRunSchema } from "@/lib/runs/run-config";
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).optional(),
-});
-
-export const GET = route("user", async (req, { ctx, principal }) => {
-  const query = parseQuery(req, listQuery);
-  return { runs: await listRuns({ db: ctx.db, stallAfterSec: ctx.env.RUN_STALL_AFTER_SEC }, principal, query) };
-});
+/** The caller's run history: `?q=&status=&strategy=&dataset=&tag=&from=&to=&limit=&offset=`. */
+export const GET = route("user", async (req, { ctx, principal }) => ({
+  runs: await listRuns({ db: ctx.db, stallAfterSec: ctx.env.RUN_STALL_AFTER_SEC }, principal, parseQuery(req, listRunsQuerySchema)),
+}));
 
 /** Validates, stores and enqueues a run; never runs it. 202 Accepted with the run. */
 export const POST = route("user", async (req, { ctx, principal }) => {

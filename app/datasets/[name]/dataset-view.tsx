@@ -8,6 +8,7 @@ import { ErrorAlert } from "@/lib/ui/error-alert";
 import { formatCtIso, formatInt } from "@/lib/ui/format";
 import { Panel } from "@/lib/ui/panel";
 import { CoverageCalendar } from "./coverage-calendar";
+import { ImportsPanel } from "./imports-panel";
 
 export function DatasetView({ name, canDelete }: { name: string; canDelete: boolean }) {
   const query = useQuery({ queryKey: queryKeys.dataset(name), queryFn: () => api.dataset(name) });
@@ -59,6 +60,7 @@ export function DatasetView({ name, canDelete }: { name: string; canDelete: bool
         </Panel>
         <Summary dataset={d} />
       </div>
+      <ImportsPanel name={d.name} />
     </div>
   );
 }
