@@ -68,6 +68,8 @@ function fixture(name: string, equityPoints = 5): { run: RunDto; result: RunResu
     datasetVersion: 3,
     datasetDeleted: false,
     visibility: "private",
+    tags: [],
+    notes: null,
     engineVersion: "engine-1.2.3",
     seed: 7,
     queuedAt: "2025-03-04T23:59:00.000Z",
@@ -107,12 +109,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\r" && text[i + 1] === "\n") {
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
       row.push(field);
       rows.push(row);
       row = [];

@@ -10,6 +10,7 @@ import { useNow } from "@/lib/ui/use-now";
 import { isStalledNow } from "@/lib/ui/run-progress";
 import { RunConfig } from "./run-config";
 import { ShareButton } from "./share-button";
+import { ExportMenu } from "./export-menu";
 import { RunProgressPanel } from "./run-progress-panel";
 import { RunResults } from "./run-results";
 import { useLiveRun } from "./use-live-run";
@@ -105,6 +106,7 @@ export function RunView({ initialRun }: { initialRun: RunDto }) {
                 <h2 id="results-heading" className="panel-title">
                   Results
                 </h2>
+                <ExportMenu runId={run.id} />
                 {result.data && (
                   <span className="font-mono text-[11px] text-zinc-500" title="Result hash: identical inputs give an identical hash">
                     hash {result.data.resultHash.slice(0, 16)}
