@@ -45,9 +45,28 @@ test.describe("foundation slice: data -> queue -> worker -> engine -> database -
     await expect(page.getByTestId("config-params")).toContainText("5");
     await screenshot(page, "run-result");
 
+    // Exports: the trades CSV has one line per round trip plus a header.
+    const exports = page.getByRole("group", { name: "Export results" });
+    const csvHref = await exports.getByRole("link", { name: "Trades CSV" }).getAttribute("href");
+    const csv = await page.request.get(csvHref!);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).trim().split(/\r?\n/)).toHaveLength(roundTrips + 1);
+    const report = await page.request.get((await exports.getByRole("link", { name: "HTML report" }).getAttribute("href"))!);
+    expect(await report.text()).toContain("<svg");
+
+    // History: tag and annotate the run, then find it by tag.
+    await page.getByLabel("Tags (space separated)").fill("e2e demo");
+    await page.getByLabel("Notes", { exact: true }).fill("first look at the demo week");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+
     // The same run is listed, succeeded, on the backtests page.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Backtests" }).click();
     await expect(page.getByTestId("run-row").first()).toHaveAttribute("data-status", "succeeded");
+    await page.getByLabel("Tag", { exact: true }).fill("e2e");
+    await expect(page.getByTestId("run-row")).toHaveCount(1);
+    await page.getByLabel("Search name or notes").fill("nothing like this");
+    await expect(page.getByTestId("runs-empty")).toBeVisible();
   });
 
   test("an admin creates an analyst, who gets 403 on the admin page", async ({ page, browser }) => {
@@ -117,6 +136,13 @@ test("a dataset page shows its coverage calendar by session date", async ({ page
   await expect(page.getByTestId("coverage-summary")).toContainText("5 sessions · 0 without data");
   await expect(page.getByRole("button", { name: "Delete dataset" })).toBeVisible();
   await screenshot(page, "dataset-coverage");
+  // The generation that created it is listed as an import, with its report.
+  await expect(page.getByTestId("import-row")).toHaveCount(1);
+  await page.getByTestId("import-row").getByRole("link").first().click();
+  await expect(page.getByTestId("import-view")).toBeVisible();
+  await expect(page.getByTestId("import-accepted")).toHaveText(/^[1-9][\d,]{5,}$/);
+  await expect(page.getByTestId("import-rejected")).toHaveText("0");
+  await screenshot(page, "import-report");
 });
 
 test("a share link shows one run's results without login, and answers 404 once revoked", async ({ page, browser }) => {

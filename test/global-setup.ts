@@ -24,7 +24,8 @@ export async function setup(project: TestProject) {
   if (process.env.TEST_DATABASE_URL) {
     adminUrl = withDatabase(process.env.TEST_DATABASE_URL, "postgres");
   } else {
-    embedded = await startEmbeddedPostgres({ dataDir: ".data/test-pg", port: Number(process.env.TEST_PG_PORT ?? 54339) });
+    const port = Number(process.env.TEST_PG_PORT ?? 54339);
+    embedded = await startEmbeddedPostgres({ dataDir: port === 54339 ? ".data/test-pg" : `.data/test-pg-${port}`, port });
     adminUrl = embedded.adminUrl;
   }
   template = `tickbench_tpl_${process.pid}`;

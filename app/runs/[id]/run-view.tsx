@@ -11,11 +11,12 @@ import { isStalledNow } from "@/lib/ui/run-progress";
 import { RunConfig } from "./run-config";
 import { ShareButton } from "./share-button";
 import { ExportMenu } from "./export-menu";
+import { RunManage } from "./run-manage";
 import { RunProgressPanel } from "./run-progress-panel";
 import { RunResults } from "./run-results";
 import { useLiveRun } from "./use-live-run";
 
-export function RunView({ initialRun }: { initialRun: RunDto }) {
+export function RunView({ initialRun, isOwner = false }: { initialRun: RunDto; isOwner?: boolean }) {
   const queryClient = useQueryClient();
   const { progress, liveEquity, connection, denied, apply } = useLiveRun(initialRun);
   // The run's record (configuration, engine version, timings) is re-read whenever its status
@@ -67,7 +68,7 @@ export function RunView({ initialRun }: { initialRun: RunDto }) {
           {run.name}
         </h1>
         <StatusBadge status={progress.status} stalled={stalled} />
-        {succeeded && (
+        {succeeded && isOwner && (
           <div className="ml-auto">
             <ShareButton runId={run.id} />
           </div>
@@ -123,7 +124,10 @@ export function RunView({ initialRun }: { initialRun: RunDto }) {
             </section>
           )}
         </div>
-        <RunConfig run={run} engineVersion={run.engineVersion} />
+        <div className="space-y-4">
+          <RunConfig run={run} engineVersion={run.engineVersion} />
+          {isOwner && <RunManage run={run} finished={!cancellable} />}
+        </div>
       </div>
     </div>
   );
