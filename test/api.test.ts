@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { bootstrapTestDatabase, closeServerContext, seedDataset } from "./support/system";
-import { createUser } from "../lib/auth/users";
+import { analysts, routeCaller, type RouteModules } from "./support/routes";
 import { createApiToken } from "../lib/auth/api-tokens";
 import { BACKTEST_QUEUE } from "../lib/jobs/queue";
 
@@ -12,32 +12,8 @@ import { BACKTEST_QUEUE } from "../lib/jobs/queue";
 describe("HTTP API", () => {
   let db: TestDatabase;
   const tokens: Record<"admin" | "ana" | "bob", string> = { admin: "", ana: "", bob: "" };
-  type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-  let routes: Record<string, Record<string, Handler>>;
-
-  const call = async (
-    route: string,
-    method: string,
-    opts: { as?: keyof typeof tokens; body?: unknown; raw?: string; params?: Record<string, string>; query?: string } = {},
-  ) => {
-    const headers = new Headers({ "content-type": "application/json" });
-    if (opts.as) headers.set("authorization", `Bearer ${tokens[opts.as]}`);
-    const req = new Request(`http://localhost/api/${route}${opts.query ?? ""}`, {
-      method,
-      headers,
-      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-    });
-    const res = await routes[route][method](req, { params: Promise.resolve(opts.params ?? {}) });
-    const text = await res.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions address the JSON freely
-    let body: any = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      /* text body (metrics) */
-    }
-    return { status: res.status, body };
-  };
+  let routes: RouteModules;
+  const call = routeCaller(() => routes, tokens);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -45,11 +21,10 @@ describe("HTTP API", () => {
     await seedDataset(db, "api-demo");
     process.env.DATABASE_URL = db.url;
     const admin = await db.prisma.user.findFirstOrThrow({ where: { role: "admin" } });
-    const ana = await createUser(db.prisma, { email: "ana@test.local", password: "password-ana" });
-    const bob = await createUser(db.prisma, { email: "bob@test.local", password: "password-bob" });
+    const users = await analysts(db, "test.local", ["ana", "bob"] as const);
     tokens.admin = (await createApiToken(db.prisma, admin.id)).token;
-    tokens.ana = (await createApiToken(db.prisma, ana.id)).token;
-    tokens.bob = (await createApiToken(db.prisma, bob.id)).token;
+    tokens.ana = users.ana.token;
+    tokens.bob = users.bob.token;
     routes = {
       me: await import("../app/api/me/route"),
       runs: await import("../app/api/runs/route"),
@@ -61,7 +36,7 @@ describe("HTTP API", () => {
       strategies: await import("../app/api/strategies/route"),
       health: await import("../app/api/health/route"),
       metrics: await import("../app/api/metrics/route"),
-    } as unknown as typeof routes;
+    } as unknown as RouteModules;
   });
   afterAll(async () => {
     await closeServerContext();

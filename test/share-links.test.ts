@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { bootstrapTestDatabase, closeServerContext, inProcessExecutor, seedDataset } from "./support/system";
-import { createUser } from "../lib/auth/users";
-import { createApiToken } from "../lib/auth/api-tokens";
+import { analysts, routeCaller, type RouteModules } from "./support/routes";
 import { startBoss } from "../lib/jobs/queue";
 import { createRun } from "../lib/runs/run-service";
 import { executeRun } from "../lib/runs/run-executor";
@@ -13,26 +12,17 @@ describe("share links", () => {
   const tokens = { ana: "", bob: "" };
   let runId = "";
   let queuedRunId = "";
-  type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-  let routes: Record<string, Record<string, Handler>>;
-
-  const call = async (route: string, method: string, opts: { as?: "ana" | "bob"; body?: unknown; params?: Record<string, string> } = {}) => {
-    const headers = new Headers({ "content-type": "application/json" });
-    if (opts.as) headers.set("authorization", `Bearer ${tokens[opts.as]}`);
-    const req = new Request(`http://localhost/api/${route}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-    const res = await routes[route][method](req, { params: Promise.resolve(opts.params ?? {}) });
-    return { status: res.status, body: await res.json() };
-  };
+  let routes: RouteModules;
+  const call = routeCaller(() => routes, tokens);
 
   beforeAll(async () => {
     db = await createTestDatabase();
     await bootstrapTestDatabase(db);
     await seedDataset(db, "share-demo");
     process.env.DATABASE_URL = db.url;
-    const ana = await createUser(db.prisma, { email: "ana@share.test", password: "password-ana" });
-    const bob = await createUser(db.prisma, { email: "bob@share.test", password: "password-bob" });
-    tokens.ana = (await createApiToken(db.prisma, ana.id)).token;
-    tokens.bob = (await createApiToken(db.prisma, bob.id)).token;
+    const { ana, bob } = await analysts(db, "share.test", ["ana", "bob"] as const);
+    tokens.ana = ana.token;
+    tokens.bob = bob.token;
     const boss = await startBoss(db.url, "sender");
     const principal = { userId: ana.id, email: ana.email, name: ana.name, role: "analyst" as const, via: "token" as const };
     const deps = { db: db.prisma, boss, runTimeLimitSec: 600, stallAfterSec: 15 };
@@ -45,7 +35,7 @@ describe("share links", () => {
       "share-links": await import("../app/api/share-links/route"),
       "share-links/[id]": await import("../app/api/share-links/[id]/route"),
       "shared/[token]": await import("../app/api/shared/[token]/route"),
-    } as unknown as typeof routes;
+    } as unknown as RouteModules;
   });
   afterAll(async () => {
     await closeServerContext();

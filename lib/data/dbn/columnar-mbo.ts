@@ -58,6 +58,8 @@ export class MboColumnStream extends ColumnStream<MboColumns> {
     let p = win.start;
     let index = dec.recordIndex;
     let full = false;
+    // The record-walking scaffold below is deliberately repeated in columnar-trades.ts: each hot loop stays
+    // monomorphic (no per-record callback), which is what keeps decoding above 10 M records/s.
     while (p < end) {
       if (n === cap) {
         full = true;

@@ -102,6 +102,8 @@ export class TradeColumnStream extends ColumnStream<TradeBatch> {
     let p = win.start;
     let index = dec.recordIndex;
     let full = false;
+    // The record-walking scaffold below is deliberately repeated in columnar-mbo.ts: each hot loop stays
+    // monomorphic (no per-record callback), which is what keeps decoding above 10 M records/s.
     while (p < end) {
       if (n === cap) {
         full = true;
