@@ -9,6 +9,8 @@ import { formatCtIso, formatPercent } from "@/lib/ui/format";
 import { StatusBadge } from "@/lib/ui/status-badge";
 
 const isActive = (run: RunDto) => ACTIVE_STATUSES.includes(run.status);
+const MIN_COMPARE = 2;
+const MAX_COMPARE = 10;
 
 /** The caller's latest runs; polls every 2 s while any of them is queued or running. */
 export function RecentRuns({ labelledBy }: { labelledBy: string }) {
@@ -19,6 +21,9 @@ export function RecentRuns({ labelledBy }: { labelledBy: string }) {
     refetchInterval: (q) => (q.state.data?.runs.some(isActive) ? 2000 : false),
   });
   const filtered = filters.q !== "" || filters.status !== "" || filters.tag !== "";
+  // Selected run ids for comparison, in selection order (the comparison keeps that order).
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
 
   return (
     <div>
@@ -48,13 +53,42 @@ export function RecentRuns({ labelledBy }: { labelledBy: string }) {
           </label>
           <input id="runs-tag" className="input h-7 w-28" value={filters.tag} onChange={(e) => setFilters({ ...filters, tag: e.target.value.trim() })} />
         </div>
+        <CompareLink ids={selected} />
       </form>
-      <RunsTable query={query} labelledBy={labelledBy} filtered={filtered} />
+      <RunsTable query={query} labelledBy={labelledBy} filtered={filtered} selected={selected} onToggle={toggle} />
     </div>
   );
 }
 
-function RunsTable({ query, labelledBy, filtered }: { query: UseQueryResult<{ runs: RunDto[] }>; labelledBy: string; filtered: boolean }) {
+/** "Compare (n)": a link to /compare for 2..10 selected runs, shown disabled otherwise. */
+function CompareLink({ ids }: { ids: string[] }) {
+  const enabled = ids.length >= MIN_COMPARE && ids.length <= MAX_COMPARE;
+  const label = `Compare (${ids.length})`;
+  const hint = enabled ? "Compare the selected runs" : `Select ${MIN_COMPARE} to ${MAX_COMPARE} succeeded runs to compare`;
+  return enabled ? (
+    <Link href={`/compare?ids=${ids.join(",")}`} className="btn btn-primary ml-auto h-7 px-3 text-xs" title={hint} data-testid="compare-link">
+      {label}
+    </Link>
+  ) : (
+    <a role="link" aria-disabled="true" className="btn btn-ghost ml-auto h-7 cursor-not-allowed px-3 text-xs opacity-50" title={hint} data-testid="compare-link">
+      {label}
+    </a>
+  );
+}
+
+function RunsTable({
+  query,
+  labelledBy,
+  filtered,
+  selected,
+  onToggle,
+}: {
+  query: UseQueryResult<{ runs: RunDto[] }>;
+  labelledBy: string;
+  filtered: boolean;
+  selected: string[];
+  onToggle: (id: string) => void;
+}) {
   if (query.isPending) return <p className="px-3 py-6 text-sm text-zinc-500">Loading runs…</p>;
   if (query.isError) return <div className="p-3"><ErrorAlert error={query.error} title="Could not load runs" /></div>;
   const runs = query.data.runs;
@@ -71,6 +105,9 @@ function RunsTable({ query, labelledBy, filtered }: { query: UseQueryResult<{ ru
       <table className="data-table" aria-labelledby={labelledBy} data-testid="runs-table">
         <thead>
           <tr>
+            <th scope="col" className="w-8">
+              <span className="sr-only">Compare</span>
+            </th>
             <th scope="col">Name</th>
             <th scope="col">Status</th>
             <th scope="col" className="cell-num">Progress</th>
@@ -81,6 +118,17 @@ function RunsTable({ query, labelledBy, filtered }: { query: UseQueryResult<{ ru
         <tbody>
           {runs.map((run) => (
             <tr key={run.id} data-testid="run-row" data-run-id={run.id} data-status={run.status}>
+              <td className="w-8">
+                {run.status === "succeeded" && (
+                  <input
+                    type="checkbox"
+                    className="accent-accent"
+                    checked={selected.includes(run.id)}
+                    onChange={() => onToggle(run.id)}
+                    aria-label={`Select ${run.name} for comparison`}
+                  />
+                )}
+              </td>
               <td className="max-w-[22rem] truncate">
                 <Link href={`/runs/${run.id}`} className="font-medium text-zinc-100 hover:text-accent hover:underline">
                   {run.name}
