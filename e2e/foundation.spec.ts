@@ -179,3 +179,26 @@ test("a share link shows one run's results without login, and answers 404 once r
   expect(revoked?.status()).toBe(404);
   await visitor.close();
 });
+
+test("two finished runs can be compared side by side", async ({ page }) => {
+  await signIn(page, E2E_ADMIN);
+  // Two runs with different parameters, started through the API with the browser's session.
+  for (const [name, fast, slow] of [["fast variant", 5, 20], ["slow variant", 20, 60]] as const) {
+    const created = await page.request.post("/api/runs", { data: { datasetName: "mnq-demo", strategyId: "sma-cross", name, params: { fast, slow } } });
+    expect(created.status()).toBe(202);
+    const id = (await created.json()).id;
+    await expect
+      .poll(async () => (await (await page.request.get(`/api/runs/${id}`)).json()).status, { timeout: 60_000 })
+      .toBe("succeeded");
+  }
+  await page.reload();
+  const boxes = page.getByRole("checkbox", { name: /for comparison/ });
+  await expect(boxes.nth(1)).toBeVisible();
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await page.getByTestId("compare-link").click();
+  await expect(page.getByTestId("compare-view")).toBeVisible();
+  await expect(page.getByTestId("metric-row").first()).toBeVisible();
+  await expect(page.locator('[data-testid="config-difference"][data-key="params.fast"]')).toBeVisible();
+  await screenshot(page, "compare");
+});
