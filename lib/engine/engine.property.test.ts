@@ -5,7 +5,7 @@ import { BacktestEngine } from "./engine";
 import type { Fill } from "./fill";
 import { defineInstrument } from "./instrument";
 import { resultHash } from "./result-hash";
-import { randomTrader, type RandomTraderLog } from "./test-support/strategies";
+import { randomOrderFlowTrader, randomTrader, type RandomTraderLog } from "./test-support/strategies";
 import { tape, T0_NS } from "./test-support/tape";
 
 const sessionArbitrary = fc.record({
@@ -56,18 +56,28 @@ function signedQty(fills: readonly Fill[]): number {
   return fills.reduce((sum, f) => sum + f.side * f.qty, 0);
 }
 
-function runOnce(spec: RunSpec, batches: TradeColumns[], chunk: number, onChunk?: (engine: BacktestEngine, log: RandomTraderLog, lastPriceTicks: number) => void) {
+type Trader = typeof randomTrader;
+
+function runOnce(
+  spec: RunSpec,
+  batches: TradeColumns[],
+  chunk: number,
+  onChunk?: (engine: BacktestEngine, log: RandomTraderLog, lastPriceTicks: number) => void,
+  trader: Trader = randomTrader,
+  limitFillRule: "through" | "touch" = "through",
+) {
   const log: RandomTraderLog = { orders: [], fills: [] };
   const instrument = defineInstrument({ symbol: "TEST", tickSize: 0.25, tickValueCents: spec.tickValueCents, feePerSideCents: spec.feePerSideCents });
   const engine = new BacktestEngine({
     instrument,
-    strategy: randomTrader(log, spec.barSeconds * 1e9, spec.pTrade, spec.pBar, spec.pFill),
+    strategy: trader(log, spec.barSeconds * 1e9, spec.pTrade, spec.pBar, spec.pFill),
     params: {},
     fillModel: "l1-trades",
     startingCashCents: 5_000_000,
     seed: spec.seed,
     latencyNs: spec.latencyNs,
     slippageTicks: spec.slippageTicks,
+    limitFillRule,
   });
   for (const batch of batches) {
     for (let from = 0; from < batch.length; from += chunk) {
@@ -79,10 +89,16 @@ function runOnce(spec: RunSpec, batches: TradeColumns[], chunk: number, onChunk?
   return { result: engine.finish(), log, instrument };
 }
 
-describe("BacktestEngine invariants on random tapes and random order flow", () => {
+const traders: readonly (readonly [string, Trader])[] = [
+  ["market orders", randomTrader],
+  ["market, limit, stop and stop-limit orders with cancels and modifications", randomOrderFlowTrader],
+  ["resting orders sent from bars and fills only (scanning loops)", (...args) => randomOrderFlowTrader(...args, "none")],
+];
+
+describe.each(traders)("BacktestEngine invariants on random tapes and random %s", (_name, trader) => {
   it("keeps position, equity, fees and round trips consistent at every chunk boundary and at the end", () => {
     fc.assert(
-      fc.property(runArbitrary, (spec) => {
+      fc.property(runArbitrary, fc.constantFrom("through" as const, "touch" as const), (spec, rule) => {
         const batches = buildBatches(spec);
         const { result, log, instrument } = runOnce(spec, batches, spec.chunk, (engine, log, lastPriceTicks) => {
           const snapshot = engine.snapshot();
@@ -92,7 +108,7 @@ describe("BacktestEngine invariants on random tapes and random order flow", () =
           const fees = log.fills.reduce((sum, f) => sum + f.feeCents, 0);
           const expected = 5_000_000 + (cashFlowTicks(log.fills) + snapshot.positionQty * lastPriceTicks) * spec.tickValueCents - fees;
           expect(snapshot.equityCents).toBe(expected);
-        });
+        }, trader, rule);
 
         // The strategy saw every fill (onFill, including the end-of-data close), and the run ends flat.
         expect(log.fills).toEqual(result.fills);
@@ -106,7 +122,17 @@ describe("BacktestEngine invariants on random tapes and random order flow", () =
           const filled = filledByOrder.get(order.id) ?? 0;
           expect(filled).toBe(order.filledQty);
           expect(order.filledQty).toBeLessThanOrEqual(order.qty);
-          expect(order.status === "filled").toBe(order.filledQty === order.qty);
+          // (A rejected order may carry an invalid quantity such as 0.)
+          if (order.status !== "rejected") expect(order.status === "filled").toBe(order.filledQty === order.qty);
+          // Nothing stays working after the end; rejected orders never fill.
+          expect(order.status).not.toBe("working");
+          if (order.status === "rejected") expect(filled).toBe(0);
+          // A limit never fills worse than its limit.
+          for (const fill of result.fills) {
+            if (fill.orderId === order.id && (order.type === "limit" || order.type === "stop-limit") && fill.reason.model === "l1-trades") {
+              expect(order.side * (fill.priceTicks - order.limitPriceTicks)).toBeLessThanOrEqual(0);
+            }
+          }
         }
 
         // A fill happens at or after submission + latency.
@@ -136,11 +162,27 @@ describe("BacktestEngine invariants on random tapes and random order flow", () =
     fc.assert(
       fc.property(runArbitrary, fc.integer({ min: 1, max: 500 }), (spec, otherChunk) => {
         const batches = buildBatches(spec);
-        const a = resultHash(runOnce(spec, batches, spec.chunk).result);
-        const b = resultHash(runOnce(spec, batches, otherChunk).result);
+        const a = resultHash(runOnce(spec, batches, spec.chunk, undefined, trader).result);
+        const b = resultHash(runOnce(spec, batches, otherChunk, undefined, trader).result);
         expect(b).toBe(a);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("BacktestEngine scanning loops with resting orders", () => {
+  // Switching between the time-only and banded scans must not change anything (the band itself is
+  // checked against matchTrade in fill-model.test.ts).
+  it("give the same result as the per-trade loop", () => {
+    fc.assert(
+      fc.property(runArbitrary, fc.constantFrom("through" as const, "touch" as const), (spec, rule) => {
+        const batches = buildBatches(spec);
+        const scanned = runOnce(spec, batches, spec.chunk, undefined, (...args) => randomOrderFlowTrader(...args, "none"), rule);
+        const perTrade = runOnce(spec, batches, spec.chunk, undefined, (...args) => randomOrderFlowTrader(...args, "noop"), rule);
+        expect(resultHash(scanned.result)).toBe(resultHash(perTrade.result));
+      }),
+      { numRuns: 200 },
     );
   });
 });

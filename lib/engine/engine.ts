@@ -11,11 +11,26 @@
  * Orders submitted in step 2 or 3 wait for a later trade. At end of data (finish): the final bar
  * closes (clock = last trade time), working orders are cancelled (no trade will ever reach them),
  * an open position is closed at the last trade price ("end-of-data" fill), then onEnd.
+ * Working orders are matched in submission order. A stop elected by trade i fills on trade i.
+ *
+ * Order management (see order.ts and fill-model.ts for the price rules): cancel and modify act
+ * immediately, without latency; a modification is a replace - it keeps the order id, re-checks
+ * whether a limit is marketable against the last trade, and restarts the entry latency. DAY
+ * orders are cancelled when the next batch begins or at finish (the engine gets one batch per
+ * session). IOC/FOK orders are cancelled after the one trade they are matched against. A
+ * reduce-only order is rejected unless it is opposite the position and no larger than it, and is
+ * cancelled instead of filled if the position changed so that it no longer would be. Invalid
+ * requests (quantity, price off the integer tick grid, reduce-only) are rejected and reported to
+ * onOrderRejected; submitMarket keeps throwing on invalid input.
  *
  * Hot loop: times are float offsets (exact integers) from the batch origin; the engine keeps one
- * "wake" offset = min(bar end, equity interval end, earliest order activation). Without onTrade,
- * a trade costs one load and one compare against it; everything else (bars, fills, BigInt
- * timestamps, allocations) happens only at wake-ups. With onTrade, one handler call per trade.
+ * "wake" offset = min(bar end, equity interval end, activation of orders that need the next
+ * trade: market, marketable or IOC limits, orders still inside their latency), and a price band
+ * for resting orders: wake when p <= bandBelow (highest buy-limit / sell-stop trigger) or
+ * p >= bandAbove (lowest sell-limit / buy-stop trigger). Without onTrade and without resting
+ * orders, a trade costs one load and one compare; with resting orders, two loads and three
+ * compares. Everything else (bars, fills, BigInt timestamps, allocations) happens only at
+ * wake-ups. With onTrade, one handler call per trade.
  *
  * Batches: a batch is one TradeColumns (one session); `processBatch` is resumable in chunks.
  * A call continues the current batch when it passes the same object and origin with `from` equal
@@ -23,9 +38,9 @@
  * Trades must be in non-decreasing time order within and across batches; the engine checks it
  * across batches only (once per batch), within a batch it trusts the TradeColumns contract.
  *
- * Extension points: limit/stop orders add a price condition to matching (and a price band to the
- * wake test); quote and book events get their own replay loops feeding the same clock and venue;
- * latency becomes a LatencyModel (entry and response legs); session calendars and rolls sit above
+ * Extension points: new order types add a price rule to the fill model and its `wakeBand`
+ * (brackets/OCO would link orders here); quote and book events get their own replay loops feeding
+ * the same clock and venue; latency becomes a LatencyModel (entry and response legs); session calendars and rolls sit above
  * the engine, which already handles session gaps between batches.
  */
 import { z } from "zod";
@@ -34,10 +49,33 @@ import { SeededRandom } from "../market/random";
 import type { TradeColumns } from "../market/trade-columns";
 import { Account } from "./account";
 import type { Fill, FillReason } from "./fill";
-import { createFillModel, FILL_MODEL_NAMES, type FillModel, type FillModelName, type TradeMatch } from "./fill-model";
+import {
+  createFillModel,
+  FILL_MODEL_NAMES,
+  LIMIT_FILL_RULES,
+  type FillModel,
+  type FillModelName,
+  type LimitFillRule,
+  type PriceBand,
+  type TradeMatch,
+} from "./fill-model";
 import { instrumentSchema, type Instrument } from "./instrument";
 import { IntervalClock } from "./interval-clock";
-import { assertOrderRequest, createMarketOrder, remainingQty, type Order, type Side } from "./order";
+import {
+  assertOrderRequest,
+  assertSide,
+  createMarketOrder,
+  isLimitLike,
+  isValidPriceTicks,
+  isValidQty,
+  remainingQty,
+  type Order,
+  type OrderModification,
+  type OrderRejectReason,
+  type RestingOrder,
+  type RestingOrderOptions,
+  type Side,
+} from "./order";
 import { computeMetrics, type BacktestResult } from "./result";
 import type { StrategyContext, StrategyHandlers, StrategyModule, TimeBar } from "./strategy";
 
@@ -58,6 +96,8 @@ export interface BacktestEngineConfig {
   readonly slippageTicks?: number;
   /** Equity sampling interval, seconds (default 60). */
   readonly equityIntervalSeconds?: number;
+  /** When a resting limit fills on trade-only data (default "through"; see fill-model.ts). */
+  readonly limitFillRule?: LimitFillRule;
 }
 
 const engineOptionsSchema = z.object({
@@ -69,6 +109,7 @@ const engineOptionsSchema = z.object({
   latencyNs: z.number().int().min(0).max(60e9).default(0),
   slippageTicks: z.number().int().min(0).max(10_000).default(0),
   equityIntervalSeconds: z.number().int().min(1).max(86_400).default(60),
+  limitFillRule: z.enum(LIMIT_FILL_RULES as [LimitFillRule, ...LimitFillRule[]]).default("through"),
 });
 
 export interface EngineSnapshot {
@@ -83,6 +124,8 @@ interface WorkingOrder {
   readonly order: Order;
   /** Earliest trade time (offset from the batch origin) the order may fill at. */
   activeAtOffset: number;
+  /** Ordinal of the batch the order was submitted in (DAY orders end with it). */
+  readonly batch: number;
 }
 
 /** "failed": a handler or the data raised an error; the engine refuses further calls. */
@@ -139,6 +182,10 @@ export class BacktestEngine {
 
   /** The next trade at or after this offset needs the slow path (see the module comment). */
   private wakeOffset = -Infinity;
+  /** Price band of the resting orders (see the module comment); +-Infinity when there are none. */
+  private bandBelow = -Infinity;
+  private bandAbove = Infinity;
+  private readonly band: PriceBand = { atOrBelow: -Infinity, atOrAbove: Infinity };
   /** Simulation time seen by handlers, offset from the batch origin. */
   private nowOffset = 0;
   private lastTsOffset = 0;
@@ -154,7 +201,7 @@ export class BacktestEngine {
   private readonly equityCents: number[] = [];
   private nextOrderId = 1;
   private nextFillId = 1;
-  private readonly match: TradeMatch = { qty: 0, priceTicks: 0 };
+  private readonly match: TradeMatch = { qty: 0, priceTicks: 0, triggered: false, rule: undefined };
 
   constructor(config: BacktestEngineConfig) {
     const options = engineOptionsSchema.safeParse(config);
@@ -171,7 +218,7 @@ export class BacktestEngine {
     const o = options.data;
     this.strategyId = strategy.id;
     this.handlers = strategy.create(params.data);
-    this.fillModel = createFillModel(o.fillModel, { latencyNs: o.latencyNs, slippageTicks: o.slippageTicks });
+    this.fillModel = createFillModel(o.fillModel, { latencyNs: o.latencyNs, slippageTicks: o.slippageTicks, limitFillRule: o.limitFillRule });
     this.account = new Account(o.instrument, o.startingCashCents, o.feePerSideCents ?? o.instrument.feePerSideCents);
     this.random = new SeededRandom(o.seed);
     this.equityClock = new IntervalClock(o.equityIntervalSeconds * 1e9);
@@ -236,6 +283,7 @@ export class BacktestEngine {
     if (bars !== null && bars.isOpen) this.closeBar(bars);
 
     for (const { order } of this.working) {
+      if (order.status !== "working") continue;
       order.status = "cancelled";
       this.cancelled.push(order);
     }
@@ -292,16 +340,47 @@ export class BacktestEngine {
 
   // ---- replay loops -------------------------------------------------------------------------
 
-  /** Without onTrade: one compare per trade. (A plain for/if beats nested while loops in V8 here.) */
+  /** Without onTrade: alternates between the time-only scan and the banded scan as resting orders come and go. */
   private replayScan(batch: TradeColumns, from: number, to: number): void {
+    let i = from;
+    while (i < to) i = this.hasBand() ? this.scanBanded(batch, i, to, from) : this.scanTimeOnly(batch, i, to, from);
+  }
+
+  private hasBand(): boolean {
+    return this.bandBelow !== -Infinity || this.bandAbove !== Infinity;
+  }
+
+  /** One compare per trade. (A plain for/if beats nested while loops in V8 here.) Returns where it stopped. */
+  private scanTimeOnly(batch: TradeColumns, start: number, to: number, from: number): number {
     const ts = batch.tsOffsetNs;
     let wake = this.wakeOffset;
-    for (let i = from; i < to; i++) {
+    for (let i = start; i < to; i++) {
       if (ts[i] >= wake) {
         this.wakeAt(batch, i, from);
+        if (this.hasBand()) return i + 1;
         wake = this.wakeOffset;
       }
     }
+    return to;
+  }
+
+  private scanBanded(batch: TradeColumns, start: number, to: number, from: number): number {
+    const ts = batch.tsOffsetNs;
+    const px = batch.priceTicks;
+    let wake = this.wakeOffset;
+    let below = this.bandBelow;
+    let above = this.bandAbove;
+    for (let i = start; i < to; i++) {
+      const p = px[i];
+      if (ts[i] >= wake || p <= below || p >= above) {
+        this.wakeAt(batch, i, from);
+        if (!this.hasBand()) return i + 1;
+        wake = this.wakeOffset;
+        below = this.bandBelow;
+        above = this.bandAbove;
+      }
+    }
+    return to;
   }
 
   private replayWithTradeHandler(batch: TradeColumns, from: number, to: number): void {
@@ -311,10 +390,11 @@ export class BacktestEngine {
     const ctx = this.ctx;
     for (let i = from; i < to; i++) {
       const t = ts[i];
-      if (t >= this.wakeOffset) this.wakeAt(batch, i, from);
+      const p = px[i];
+      if (t >= this.wakeOffset || p <= this.bandBelow || p >= this.bandAbove) this.wakeAt(batch, i, from);
       this.lastIndex = i;
       this.lastTsOffset = t;
-      this.lastPriceTicks = px[i];
+      this.lastPriceTicks = p;
       this.nowOffset = t;
       try {
         onTrade(ctx, i);
@@ -367,22 +447,26 @@ export class BacktestEngine {
       if (entry.activeAtOffset <= t && order.status === "working") {
         const match = this.match;
         match.qty = 0;
+        match.triggered = false;
         this.fillModel.matchTrade(order, batch, i, match);
+        if (order.type !== "market") {
+          if (match.triggered && (order.type === "stop" || order.type === "stop-limit")) {
+            order.trigger = { batch: this.batchOrdinal, tradeIndex: i, tradeTsNs: this.baseNs + BigInt(t), tradePriceTicks: batch.priceTicks[i] };
+          }
+          // A limit is an aggressor at one trade at most: its first matchable one (or its electing one).
+          if (isLimitLike(order)) order.marketable = false;
+        }
         if (match.qty > 0) {
           if (match.qty > remainingQty(order)) {
             throw new AppError("internal", `Fill model ${this.fillModel.name} overfilled order ${order.id}`);
           }
-          const tsNs = this.baseNs + BigInt(t);
-          this.workingQty -= order.side * match.qty;
-          this.applyFill(order, match.qty, match.priceTicks, t, tsNs, {
-            model: this.fillModel.name,
-            batch: this.batchOrdinal,
-            tradeIndex: i,
-            tradeTsNs: tsNs,
-            latencyNs: this.fillModel.latencyNs,
-            slippageTicks: this.fillModel.slippageTicks,
-          });
+          if (order.type !== "market" && order.reduceOnly && !this.reduces(order.side, match.qty)) {
+            this.cancelOrder(order);
+          } else {
+            this.fillMatched(order, batch, i, t);
+          }
         }
+        if (order.type !== "market" && order.status === "working" && isImmediate(order) && isLimitLike(order)) this.cancelOrder(order);
       }
       if (order.status === "working") working[kept++] = entry;
     }
@@ -390,11 +474,56 @@ export class BacktestEngine {
     working.length = kept;
   }
 
+  private fillMatched(order: Order, batch: TradeColumns, i: number, t: number): void {
+    const match = this.match;
+    const tsNs = this.baseNs + BigInt(t);
+    this.workingQty -= order.side * match.qty;
+    const model = this.fillModel;
+    const base = { model: model.name, batch: this.batchOrdinal, tradeIndex: i, tradeTsNs: tsNs, latencyNs: model.latencyNs, slippageTicks: model.slippageTicks };
+    // Market fills keep the original reason shape (result hashes of market-only runs are unchanged).
+    const reason: FillReason =
+      order.type === "market"
+        ? base
+        : order.type === "limit" || order.trigger === null
+          ? { ...base, rule: match.rule }
+          : { ...base, rule: match.rule, trigger: { ...order.trigger, stopPriceTicks: order.stopPriceTicks } };
+    this.applyFill(order, match.qty, match.priceTicks, t, tsNs, reason);
+  }
+
+  /** Whether a fill of `qty` on `side` reduces |position| without reversing it. */
+  private reduces(side: Side, qty: number): boolean {
+    const position = this.account.position.qty;
+    return position * side < 0 && qty <= Math.abs(position);
+  }
+
+  /** Recomputes the wake offset and the price band from the clocks and the working orders. */
   private updateWake(): void {
     let wake = this.equityClock.endOffset;
     if (this.barClock !== null && this.barClock.endOffset < wake) wake = this.barClock.endOffset;
-    for (const entry of this.working) if (entry.activeAtOffset < wake) wake = entry.activeAtOffset;
+    let below = -Infinity;
+    let above = Infinity;
+    const band = this.band;
+    for (const entry of this.working) {
+      const order = entry.order;
+      if (order.status !== "working") continue;
+      if (this.needsNextTrade(entry)) {
+        if (entry.activeAtOffset < wake) wake = entry.activeAtOffset;
+      } else {
+        this.fillModel.wakeBand(order, band);
+        if (band.atOrBelow > below) below = band.atOrBelow;
+        if (band.atOrAbove < above) above = band.atOrAbove;
+      }
+    }
     this.wakeOffset = wake;
+    this.bandBelow = below;
+    this.bandAbove = above;
+  }
+
+  /** Orders matched at their first trade whatever its price, or not yet past their latency. */
+  private needsNextTrade(entry: WorkingOrder): boolean {
+    const order = entry.order;
+    if (order.type === "market" || entry.activeAtOffset > this.lastTsOffset) return true;
+    return isLimitLike(order) && (order.marketable || isImmediate(order));
   }
 
   // ---- events ---------------------------------------------------------------------------------
@@ -435,6 +564,12 @@ export class BacktestEngine {
     this.baseSubMsNs = Number(subMs);
     this.batchOrdinal++;
     this.nextIndex = from;
+    for (const entry of this.working) {
+      const order = entry.order;
+      if (order.type !== "market" && order.status === "working" && order.timeInForce === "DAY" && entry.batch < this.batchOrdinal) {
+        this.cancelOrder(order);
+      }
+    }
     this.updateWake();
   }
 
@@ -474,10 +609,110 @@ export class BacktestEngine {
       return order;
     }
     const activeAtOffset = this.nowOffset + this.fillModel.latencyNs;
-    this.working.push({ order, activeAtOffset });
+    this.working.push({ order, activeAtOffset, batch: this.batchOrdinal });
     this.workingQty += side * qty;
     if (activeAtOffset < this.wakeOffset) this.wakeOffset = activeAtOffset;
     return order;
+  }
+
+  /** Validates and queues a limit, stop or stop-limit order built by `make`. */
+  private submitResting(side: Side, qty: number, prices: readonly number[], opts: RestingOrderOptions | undefined, make: (id: number, submittedAtNs: bigint, fields: RestingFields) => RestingOrder): RestingOrder {
+    assertSide(side);
+    const fields: RestingFields = { side, qty, status: "working", filledQty: 0, timeInForce: opts?.timeInForce ?? "GTC", reduceOnly: opts?.reduceOnly ?? false };
+    const order = make(this.nextOrderId++, this.baseNs + BigInt(this.nowOffset), fields);
+    const reason: OrderRejectReason | null =
+      this.stage === "finished"
+        ? "not-accepting-orders"
+        : !isValidQty(qty)
+          ? "invalid-quantity"
+          : !prices.every(isValidPriceTicks)
+            ? "invalid-price"
+            : fields.reduceOnly && !this.reduces(side, qty)
+              ? "reduce-only-would-increase"
+              : null;
+    if (reason !== null) {
+      order.status = "rejected";
+      this.reject(order, reason);
+      return order;
+    }
+    if (order.type !== "stop") order.marketable = order.type === "limit" && this.isMarketable(side, order.limitPriceTicks);
+    this.working.push({ order, activeAtOffset: this.nowOffset + this.fillModel.latencyNs, batch: this.batchOrdinal });
+    this.workingQty += side * qty;
+    this.updateWake();
+    return order;
+  }
+
+  /** A limit is marketable when the last trade is at or through it, or when no trade was seen yet. */
+  private isMarketable(side: Side, limitTicks: number): boolean {
+    const last = this.lastPriceTicks;
+    return Number.isNaN(last) || side * (last - limitTicks) <= 0;
+  }
+
+  private cancel(orderId: number): boolean {
+    const entry = this.findWorking(orderId);
+    if (entry === undefined) return false;
+    this.cancelOrder(entry.order);
+    this.updateWake();
+    return true;
+  }
+
+  private modify(orderId: number, change: OrderModification): boolean {
+    const entry = this.findWorking(orderId);
+    if (entry === undefined) return false;
+    const order = entry.order;
+    if (order.type === "market" || this.stage === "finished") {
+      this.reject(order, order.type === "market" ? "not-modifiable" : "not-accepting-orders");
+      return false;
+    }
+    const qty = change.qty ?? order.qty;
+    const price = change.priceTicks;
+    const stop = change.stopTicks;
+    const reason: OrderRejectReason | null =
+      !isValidQty(qty) || qty <= order.filledQty
+        ? "invalid-quantity"
+        : (price !== undefined && !isValidPriceTicks(price)) || (stop !== undefined && !isValidPriceTicks(stop)) || (stop !== undefined && order.type === "limit")
+          ? "invalid-price"
+          : order.reduceOnly && !this.reduces(order.side, qty - order.filledQty)
+            ? "reduce-only-would-increase"
+            : null;
+    if (reason !== null) {
+      this.reject(order, reason);
+      return false;
+    }
+    this.workingQty += order.side * (qty - order.qty);
+    order.qty = qty;
+    if (order.type === "stop") {
+      const newStop = stop ?? price;
+      if (newStop !== undefined) order.stopPriceTicks = newStop;
+    } else {
+      if (price !== undefined) order.limitPriceTicks = price;
+      if (order.type === "stop-limit" && stop !== undefined) order.stopPriceTicks = stop;
+      if (isLimitLike(order)) order.marketable = this.isMarketable(order.side, order.limitPriceTicks);
+    }
+    entry.activeAtOffset = this.nowOffset + this.fillModel.latencyNs;
+    this.updateWake();
+    return true;
+  }
+
+  private findWorking(orderId: number): WorkingOrder | undefined {
+    return this.working.find((entry) => entry.order.id === orderId && entry.order.status === "working");
+  }
+
+  /** Cancels a working order; its entry leaves `working` at the next match or is skipped until then. */
+  private cancelOrder(order: Order): void {
+    order.status = "cancelled";
+    this.workingQty -= order.side * remainingQty(order);
+    this.cancelled.push(order);
+  }
+
+  private reject(order: Readonly<Order>, reason: OrderRejectReason): void {
+    const handler = this.handlers.onOrderRejected;
+    if (handler === undefined) return;
+    try {
+      handler(this.ctx, order, reason);
+    } catch (error) {
+      throw this.asStrategyError(error, "onOrderRejected");
+    }
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -542,7 +777,39 @@ export class BacktestEngine {
         },
       },
       submitMarket: (side, qty) => this.submitMarket(side, qty),
+      submitLimit: (side, qty, priceTicks, opts) =>
+        this.submitResting(side, qty, [priceTicks], opts, (id, submittedAtNs, f) => ({ ...f, id, submittedAtNs, type: "limit", limitPriceTicks: priceTicks, marketable: false })),
+      submitStop: (side, qty, stopTicks, opts) =>
+        this.submitResting(side, qty, [stopTicks], opts, (id, submittedAtNs, f) => ({ ...f, id, submittedAtNs, type: "stop", stopPriceTicks: stopTicks, trigger: null })),
+      submitStopLimit: (side, qty, stopTicks, limitTicks, opts) =>
+        this.submitResting(side, qty, [stopTicks, limitTicks], opts, (id, submittedAtNs, f) => ({
+          ...f,
+          id,
+          submittedAtNs,
+          type: "stop-limit",
+          stopPriceTicks: stopTicks,
+          limitPriceTicks: limitTicks,
+          trigger: null,
+          marketable: false,
+        })),
+      cancel: (orderId) => this.cancel(orderId),
+      modify: (orderId, change) => this.modify(orderId, change),
+      workingOrders: () => this.working.filter((entry) => entry.order.status === "working").map((entry) => ({ ...entry.order })),
       random: () => this.random.next(),
     };
   }
+}
+
+/** Fields every resting order starts with. */
+interface RestingFields {
+  readonly side: Side;
+  readonly qty: number;
+  readonly status: "working";
+  readonly filledQty: 0;
+  readonly timeInForce: RestingOrder["timeInForce"];
+  readonly reduceOnly: boolean;
+}
+
+function isImmediate(order: RestingOrder): boolean {
+  return order.timeInForce === "IOC" || order.timeInForce === "FOK";
 }

@@ -8,56 +8,155 @@
  * never more than the order's remaining quantity) and `priceTicks` into `out` (reused, so matching
  * allocates nothing).
  *
- * `l1-trades`: a market order fills entirely at the price of the first trade at or after
- * submission + latency, moved `slippageTicks` against the order. Known limitations: trade size is
- * ignored (no volume cap, no partial fills) and there is no book, so no spread is paid beyond the
- * configured slippage. Later models (l1-quotes, l2-queue, l3-fifo) add `matchQuote`/`matchBook`
+ * `l1-trades` (trade prints only, no book; p = trade price, "better" = lower for a buy):
+ * - market: fills entirely at the first trade at or after submission + latency, at p moved
+ *   `slippageTicks` against the order.
+ * - limit L, resting: a buy fills at L when a trade prints through it (p < L); a trade exactly at
+ *   L does not fill ("through", the default), because trade-only data says nothing about our queue
+ *   position at L. `limitFillRule: "touch"` fills at p <= L (optimistic: assumes we were first in
+ *   the queue). A resting limit fills at L, never better, without slippage. Sells mirror it.
+ * - limit L, marketable (the last trade was already at or through L when it was sent or modified,
+ *   or no trade had been seen): at its first matchable trade it acts as an aggressor - if p <= L
+ *   (buy) it fills at p + slippage, capped at L (rule "marketable"); otherwise it rests as above.
+ * - stop S (stop-market): a buy stop is elected by a trade at p >= S (sell: p <= S) and fills on
+ *   that trade at p + slippage - a gap through S fills at the gap price, never at S unless p = S.
+ * - stop-limit S/L: elected like a stop; on the electing trade it is a marketable limit (fills at p,
+ *   capped at L, if p is within L), otherwise it rests as a limit by the rule above.
+ * Stop prices need not be on the "right" side of the market: a buy stop below the last price is
+ *   elected by the next trade. Known limitations: trade size is ignored (no volume cap, no partial
+ *   fills) and there is no book, so no spread is paid beyond the configured slippage. Later models (l1-quotes, l2-queue, l3-fifo) add `matchQuote`/`matchBook`
  * style entry points for their events and queue state.
  */
 import type { TradeColumns } from "../market/trade-columns";
 import { AppError } from "../errors";
-import { remainingQty, type Order } from "./order";
+import type { FillRule } from "./fill";
+import { remainingQty, type Order, type Side } from "./order";
 
 export type FillModelName = "l1-trades";
 
 export const FILL_MODEL_NAMES: readonly FillModelName[] = ["l1-trades"];
+
+/** When a resting limit fills on trade-only data: on a print through its price, or at its price. */
+export type LimitFillRule = "through" | "touch";
+
+export const LIMIT_FILL_RULES: readonly LimitFillRule[] = ["through", "touch"];
 
 export interface FillModelOptions {
   /** Entry latency in ns (integer >= 0): an order submitted at t is matchable from t + latencyNs. */
   readonly latencyNs: number;
   /** Adverse slippage in ticks (integer >= 0) added to buys and subtracted from sells. */
   readonly slippageTicks: number;
+  /** Resting-limit rule (default "through"). */
+  readonly limitFillRule: LimitFillRule;
 }
 
-export const DEFAULT_FILL_MODEL_OPTIONS: FillModelOptions = { latencyNs: 0, slippageTicks: 0 };
+export const DEFAULT_FILL_MODEL_OPTIONS: FillModelOptions = { latencyNs: 0, slippageTicks: 0, limitFillRule: "through" };
 
-/** Output slot of a match: qty 0 means no fill. */
+/**
+ * Output slot of a match: qty 0 means no fill. `triggered` is set when the trade elected a stop or
+ * stop-limit (the engine records the trigger); `rule` names the rule of a non-market fill.
+ */
 export interface TradeMatch {
   qty: number;
   priceTicks: number;
+  triggered?: boolean;
+  rule?: FillRule | undefined;
 }
 
 export interface FillModel {
   readonly name: FillModelName;
   readonly latencyNs: number;
   readonly slippageTicks: number;
+  readonly limitFillRule: LimitFillRule;
+  /**
+   * Price band of a resting order: the engine must deliver a trade to it when p <= the returned
+   * `atOrBelow` or p >= `atOrAbove` (either may be +-Infinity); trades strictly inside cannot touch it.
+   * Only called for orders that are neither market nor marketable.
+   */
+  wakeBand(order: Readonly<Order>, out: PriceBand): void;
   matchTrade(order: Readonly<Order>, trades: TradeColumns, i: number, out: TradeMatch): void;
+}
+
+export interface PriceBand {
+  atOrBelow: number;
+  atOrAbove: number;
 }
 
 export class L1TradesFillModel implements FillModel {
   readonly name = "l1-trades" as const;
   readonly latencyNs: number;
   readonly slippageTicks: number;
+  readonly limitFillRule: LimitFillRule;
+  /** 1 with "through" (a buy needs p <= L - 1), 0 with "touch". */
+  private readonly throughTicks: number;
 
   constructor(options: FillModelOptions = DEFAULT_FILL_MODEL_OPTIONS) {
     this.latencyNs = options.latencyNs;
     this.slippageTicks = options.slippageTicks;
+    this.limitFillRule = options.limitFillRule;
+    this.throughTicks = options.limitFillRule === "through" ? 1 : 0;
+  }
+
+  wakeBand(order: Readonly<Order>, out: PriceBand): void {
+    out.atOrBelow = -Infinity;
+    out.atOrAbove = Infinity;
+    if (order.type === "market") return;
+    if (order.type === "limit" || (order.type === "stop-limit" && order.trigger !== null)) {
+      if (order.side === 1) out.atOrBelow = order.limitPriceTicks - this.throughTicks;
+      else out.atOrAbove = order.limitPriceTicks + this.throughTicks;
+    } else if (order.side === 1) {
+      out.atOrAbove = order.stopPriceTicks;
+    } else {
+      out.atOrBelow = order.stopPriceTicks;
+    }
   }
 
   matchTrade(order: Readonly<Order>, trades: TradeColumns, i: number, out: TradeMatch): void {
-    // Market orders only for now; a limit order will check trades.priceTicks[i] against its limit.
-    out.qty = remainingQty(order);
-    out.priceTicks = trades.priceTicks[i] + order.side * this.slippageTicks;
+    const p = trades.priceTicks[i];
+    const side = order.side;
+    out.rule = undefined;
+    switch (order.type) {
+      case "market":
+        out.qty = remainingQty(order);
+        out.priceTicks = p + side * this.slippageTicks;
+        return;
+      case "limit":
+        this.matchLimit(side, order.limitPriceTicks, order.marketable, p, order, out);
+        return;
+      case "stop":
+        if (side * (p - order.stopPriceTicks) >= 0) {
+          out.triggered = true;
+          out.qty = remainingQty(order);
+          out.priceTicks = p + side * this.slippageTicks;
+          out.rule = "stop";
+        }
+        return;
+      case "stop-limit":
+        if (order.trigger !== null) {
+          this.matchLimit(side, order.limitPriceTicks, order.marketable, p, order, out);
+        } else if (side * (p - order.stopPriceTicks) >= 0) {
+          out.triggered = true;
+          this.matchLimit(side, order.limitPriceTicks, true, p, order, out);
+        }
+        return;
+    }
+  }
+
+  private matchLimit(side: Side, limit: number, marketable: boolean, p: number, order: Readonly<Order>, out: TradeMatch): void {
+    if (marketable) {
+      if (side * (p - limit) <= 0) {
+        const price = p + side * this.slippageTicks;
+        out.qty = remainingQty(order);
+        out.priceTicks = side * (price - limit) > 0 ? limit : price;
+        out.rule = "marketable";
+        return;
+      }
+    }
+    if (side * (limit - p) >= this.throughTicks) {
+      out.qty = remainingQty(order);
+      out.priceTicks = limit;
+      out.rule = this.throughTicks === 1 ? "limit-through" : "limit-touch";
+    }
   }
 }
 
@@ -65,6 +164,9 @@ export function createFillModel(name: FillModelName, options: Partial<FillModelO
   const resolved: FillModelOptions = { ...DEFAULT_FILL_MODEL_OPTIONS, ...options };
   if (!Number.isSafeInteger(resolved.latencyNs) || resolved.latencyNs < 0) {
     throw new AppError("bad_request", `latencyNs must be a non-negative integer, got ${resolved.latencyNs}`);
+  }
+  if (!LIMIT_FILL_RULES.includes(resolved.limitFillRule)) {
+    throw new AppError("bad_request", `limitFillRule must be "through" or "touch", got ${String(resolved.limitFillRule)}`);
   }
   if (!Number.isSafeInteger(resolved.slippageTicks) || resolved.slippageTicks < 0) {
     throw new AppError("bad_request", `slippageTicks must be a non-negative integer, got ${resolved.slippageTicks}`);

@@ -2,7 +2,15 @@
  * Fills: immutable records of executions. Every fill says why it happened (which model, against
  * which market event, with which latency and slippage), so a result can be audited trade by trade.
  */
-import type { Side } from "./order";
+import type { Side, StopTrigger } from "./order";
+
+/**
+ * Which rule of the fill model produced a fill of a non-market order (absent on market orders and
+ * end-of-data closes): "marketable" = an aggressive limit filled at the trade price (capped at its
+ * limit); "limit-through" / "limit-touch" = a resting limit filled at its own price; "stop" = a
+ * stop-market filled at the electing trade.
+ */
+export type FillRule = "marketable" | "limit-through" | "limit-touch" | "stop";
 
 /** `l1-trades`: matched by the fill model; `end-of-data`: the engine closed the position at the last trade. */
 export type FillSource = "l1-trades" | "end-of-data";
@@ -19,6 +27,10 @@ export interface FillReason {
   readonly latencyNs: number;
   /** Adverse slippage applied to the trade price, ticks. */
   readonly slippageTicks: number;
+  /** Rule that matched a limit, stop or stop-limit order. */
+  readonly rule?: FillRule;
+  /** The stop price and the trade that elected it (stop and stop-limit orders). */
+  readonly trigger?: StopTrigger & { readonly stopPriceTicks: number };
 }
 
 export interface Fill {

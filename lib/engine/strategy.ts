@@ -8,6 +8,9 @@
  *   onTrade  for every trade, after any bar close and fill it triggers (clock = trade time)
  *   onFill   after each fill of one of the strategy's orders (clock = fill time)
  *   onEnd    once, after the final bar, the cancellation of working orders and the end-of-data close
+ *   onOrderRejected  synchronously, from inside submitLimit/submitStop/submitStopLimit/modify, when
+ *            the venue refuses a request (the returned order has status "rejected"; a refused
+ *            modification leaves the order as it was)
  *
  * Optional handlers cost nothing when absent: without `onTrade` the engine only looks at the
  * timestamps of trades between bar ends and fills.
@@ -20,7 +23,7 @@ import type { z } from "zod";
 import type { TradeColumns } from "../market/trade-columns";
 import type { Fill } from "./fill";
 import type { Instrument } from "./instrument";
-import type { Order, Side } from "./order";
+import type { Order, OrderModification, OrderRejectReason, RestingOrderOptions, Side } from "./order";
 
 /** A closed time bar [startNs, endNs): only its close is aggregated so far. */
 export interface TimeBar {
@@ -54,6 +57,21 @@ export interface StrategyContext {
   };
   /** Sends a market order; throws (strategy_failed) on an invalid side or quantity. */
   submitMarket(side: Side, qty: number): Readonly<Order>;
+  /** Sends a limit order at `priceTicks` (integer ticks); invalid requests are rejected (onOrderRejected). */
+  submitLimit(side: Side, qty: number, priceTicks: number, opts?: RestingOrderOptions): Readonly<Order>;
+  /** Sends a stop-market order elected at `stopTicks`; it may sit on either side of the market. */
+  submitStop(side: Side, qty: number, stopTicks: number, opts?: RestingOrderOptions): Readonly<Order>;
+  /** Sends a stop that, once elected at `stopTicks`, works as a limit at `limitTicks`. */
+  submitStopLimit(side: Side, qty: number, stopTicks: number, limitTicks: number, opts?: RestingOrderOptions): Readonly<Order>;
+  /** Cancels a working order at once; false if it is not working (unknown, filled, cancelled). */
+  cancel(orderId: number): boolean;
+  /**
+   * Replaces price and/or quantity of a working limit/stop/stop-limit (same id, latency restarts);
+   * false if it is not working or the change is rejected (onOrderRejected).
+   */
+  modify(orderId: number, change: OrderModification): boolean;
+  /** Snapshot copies of the working orders, in submission order (allocates; not for every trade). */
+  workingOrders(): readonly Readonly<Order>[];
   /** Seeded uniform random number in [0, 1): the only randomness a strategy may use. */
   random(): number;
 }
@@ -66,6 +84,7 @@ export interface StrategyHandlers {
   onBar?(ctx: StrategyContext, bar: TimeBar): void;
   onFill?(ctx: StrategyContext, fill: Fill): void;
   onEnd?(ctx: StrategyContext): void;
+  onOrderRejected?(ctx: StrategyContext, order: Readonly<Order>, reason: OrderRejectReason): void;
 }
 
 export interface StrategyModule<S extends z.ZodType = z.ZodType> {
