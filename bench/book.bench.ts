@@ -18,6 +18,7 @@ import { OrderBook } from "../lib/book/order-book";
 import { MbpFromMbo, allocateMbpColumns } from "../lib/book/mbp-from-mbo";
 import { generateSyntheticMbo } from "../lib/book/test-support/synthetic-mbo";
 import type { MboColumns } from "../lib/market/mbo-columns";
+import { measure, time } from "./support/measure";
 
 const RECORDS = Number(process.argv[2] ?? 10_000_000);
 const RUNS = Number(process.argv[3] ?? 5);
@@ -50,30 +51,6 @@ function mbpRun(columns: MboColumns): number {
   return rows;
 }
 
-function time<T>(run: () => T): { ms: number; value: T } {
-  const start = performance.now();
-  const value = run();
-  return { ms: performance.now() - start, value };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function measure<T>(run: () => T): { coldMs: number; medianMs: number; bestMs: number; value: T } {
-  const cold = time(run);
-  let value = cold.value;
-  for (let w = 1; w < WARMUP; w++) value = run();
-  const times: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const timed = time(run);
-    times.push(timed.ms);
-    value = timed.value;
-  }
-  return { coldMs: cold.ms, medianMs: median(times), bestMs: Math.min(...times), value };
-}
-
 const built = time(() => generateSyntheticMbo({ records: RECORDS, seed: 7 }));
 const columns = built.value;
 const counts: Record<string, number> = {};
@@ -82,9 +59,9 @@ for (let i = 0; i < columns.length; i++) {
   counts[a] = (counts[a] ?? 0) + 1;
 }
 
-const plain = measure(() => plainLoop(columns));
-const book = measure(() => bookRun(columns));
-const mbp = measure(() => mbpRun(columns));
+const plain = measure(() => plainLoop(columns), WARMUP, RUNS);
+const book = measure(() => bookRun(columns), WARMUP, RUNS);
+const mbp = measure(() => mbpRun(columns), WARMUP, RUNS);
 
 const finalBook = book.value;
 const quality = finalBook.dataQuality();

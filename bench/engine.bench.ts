@@ -21,6 +21,7 @@ import { allocateTradeColumns, type TradeColumns } from "../lib/market/trade-col
 import { defineStrategy, type StrategyModule } from "../lib/engine/strategy";
 import { smaCross } from "../lib/strategies/sma-cross";
 import { z } from "zod";
+import { measure, time } from "./support/measure";
 
 const TOTAL_TRADES = Number(process.argv[2] ?? 10_000_000);
 const RUNS = Number(process.argv[3] ?? 7);
@@ -107,38 +108,13 @@ function engineRun(batches: readonly TradeColumns[], strategy: StrategyModule = 
   return engine.finish().fills.length;
 }
 
-function time<T>(run: () => T): { ms: number; value: T } {
-  const start = performance.now();
-  const value = run();
-  return { ms: performance.now() - start, value };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** First (cold) run, WARMUP - 1 more untimed runs, then RUNS timed runs: steady-state figures. */
-function measure<T>(run: () => T): { coldMs: number; medianMs: number; bestMs: number; value: T } {
-  const cold = time(run);
-  let value = cold.value;
-  for (let w = 1; w < WARMUP; w++) value = run();
-  const times: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const timed = time(run);
-    times.push(timed.ms);
-    value = timed.value;
-  }
-  return { coldMs: cold.ms, medianMs: median(times), bestMs: Math.min(...times), value };
-}
-
 const built = time(() => buildSessions(TOTAL_TRADES, 7));
 const batches = built.value;
 const events = batches.reduce((sum, b) => sum + b.length, 0);
 
-const plain = measure(() => plainLoop(batches));
-const engine = measure(() => engineRun(batches));
-const withOnTrade = measure(() => engineRun(batches, perTrade, {}));
+const plain = measure(() => plainLoop(batches), WARMUP, RUNS);
+const engine = measure(() => engineRun(batches), WARMUP, RUNS);
+const withOnTrade = measure(() => engineRun(batches, perTrade, {}), WARMUP, RUNS);
 
 const rate = (ms: number) => events / (ms / 1000);
 const fmt = (eventsPerSec: number) => `${(eventsPerSec / 1e6).toFixed(1)}M/s`.padStart(10);
