@@ -53,7 +53,9 @@ export default defineConfig({
       PORT: String(E2E_PORT),
       TICKBENCH_DATA_DIR: dataDir,
       TICKBENCH_PG_PORT: String(E2E_PG_PORT),
-      RUN_STALL_AFTER_SEC: "15",
+      // Runs are reaped only after 60 s without heartbeat (failover after 120 s), so the stalled-run
+      // test has a wide margin; the page marks a run stalled after 10 s without heartbeat.
+      RUN_STALL_AFTER_SEC: "60",
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       WORKERS: "1",

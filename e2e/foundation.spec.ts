@@ -101,7 +101,7 @@ test.describe("foundation slice: data -> queue -> worker -> engine -> database -
 
 test("a running run whose worker stopped heartbeating is visibly marked as stalled", async ({ page }) => {
   // Simulate a worker that died mid-run: a run in state "running" whose last heartbeat is 20 s old
-  // (the failover to another worker happens only after 2 x RUN_STALL_AFTER_SEC = 30 s).
+  // (the reaper acts only after RUN_STALL_AFTER_SEC = 60 s in the e2e configuration).
   const db = new pg.Client({ connectionString: E2E_DATABASE_URL });
   await db.connect();
   try {

@@ -28,7 +28,7 @@ describe("ten concurrent runs on one machine", () => {
 
   it("runs ten backtests at the same time in one worker process and completes them all", async () => {
     // Pacing keeps every run alive long enough to overlap with the others.
-    worker = startWorker(db, { WORKER_CONCURRENCY: "10", WORKER_CHUNK_EVENTS: "10000", WORKER_CHUNK_DELAY_MS: "10" });
+    worker = startWorker(db, { WORKER_CONCURRENCY: "10", WORKER_CHUNK_EVENTS: "10000", WORKER_CHUNK_DELAY_MS: "40" });
     const runs = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         createRun({ db: db.prisma, boss, runTimeLimitSec: 600, stallAfterSec: 2 }, principal, {
