@@ -92,9 +92,9 @@ test.describe("foundation slice: data -> queue -> worker -> engine -> database -
     const api = await analyst.request.get("/api/admin/users");
     expect(api.status()).toBe(403);
     // An analyst cannot read the admin's private runs either.
-    const runs = await page.request.get("/api/runs");
-    const adminRunId = (await runs.json()).runs[0]?.id;
-    if (adminRunId) expect((await analyst.request.get(`/api/runs/${adminRunId}`)).status()).toBe(404);
+    const adminRun = await page.request.post("/api/runs", { data: { datasetName: "mnq-demo", strategyId: "sma-cross" } });
+    expect(adminRun.status()).toBe(202);
+    expect((await analyst.request.get(`/api/runs/${(await adminRun.json()).id}`)).status()).toBe(404);
     await analystContext.close();
   });
 });

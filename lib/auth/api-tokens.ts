@@ -2,13 +2,13 @@
  * Personal API tokens for scripts (`Authorization: Bearer tb_...`). The secret is shown once;
  * only its SHA-256 is stored, so a database leak does not leak usable tokens.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { hashToken } from "./token-hash";
 import type { Db } from "../db/prisma";
 import type { Principal, Role } from "./roles";
 
 const PREFIX = "tb_";
 
-export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export async function createApiToken(
   db: Db,

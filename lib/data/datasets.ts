@@ -8,6 +8,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { conflict, notFound } from "../errors";
 import type { Db } from "../db/prisma";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { getContractSpec, listContractSpecs } from "../market/contract-spec";
 import { generateTrades, generatorVersion } from "./demo-generator";
 import { deleteTrades, ensureTradePartitions, writeTrades } from "./tick-blocks";
@@ -47,9 +48,11 @@ export async function syncInstruments(db: Db): Promise<void> {
   }
 }
 
-export async function listDatasets(db: Db): Promise<DatasetDto[]> {
-  const rows = await db.dataset.findMany({ orderBy: { name: "asc" }, include: { instrument: { select: { symbol: true } } } });
-  return rows.map((d) => ({
+const withInstrument = { instrument: { select: { symbol: true } } } as const;
+type DatasetRow = Prisma.DatasetGetPayload<{ include: typeof withInstrument }>;
+
+function toDatasetDto(d: DatasetRow): DatasetDto {
+  return {
     id: d.id,
     name: d.name,
     instrument: d.instrument.symbol,
@@ -62,25 +65,34 @@ export async function listDatasets(db: Db): Promise<DatasetDto[]> {
     end: nsToIso(d.endNs),
     provenance: d.provenance,
     createdAt: d.createdAt.toISOString(),
-  }));
+  };
+}
+
+export async function listDatasets(db: Db): Promise<DatasetDto[]> {
+  const rows = await db.dataset.findMany({ orderBy: { name: "asc" }, include: withInstrument });
+  return rows.map(toDatasetDto);
+}
+
+async function findDatasetRow(db: Db, name: string): Promise<DatasetRow> {
+  const row = await db.dataset.findUnique({ where: { name }, include: withInstrument });
+  if (!row) throw notFound(`Dataset ${name}`);
+  return row;
 }
 
 /** A dataset with its coverage of the exchange calendar (see coverage.ts). */
 export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Promise<DatasetDto & { coverage: Coverage }> {
-  const dataset = await getDataset(db, name);
-  const row = await db.dataset.findUniqueOrThrow({ where: { id: dataset.id }, select: { startNs: true, endNs: true } });
+  const row = await findDatasetRow(db, name);
+  const dataset = toDatasetDto(row);
   const coverage = await datasetCoverage(
     pool,
-    { id: dataset.id, instrument: dataset.instrument, startNs: row.startNs, endNs: row.endNs, recordCount: dataset.recordCount },
+    { id: row.id, instrument: dataset.instrument, startNs: row.startNs, endNs: row.endNs, recordCount: dataset.recordCount },
     calendarVersion,
   );
   return { ...dataset, coverage };
 }
 
 export async function getDataset(db: Db, name: string): Promise<DatasetDto> {
-  const found = (await listDatasets(db)).find((d) => d.name === name);
-  if (!found) throw notFound(`Dataset ${name}`);
-  return found;
+  return toDatasetDto(await findDatasetRow(db, name));
 }
 
 export const generateOptionsSchema = z.object({

@@ -21,7 +21,7 @@ import { computeStatistics, type BacktestStatistics } from "../statistics";
 import { ticksToPrice } from "../market/contract-spec";
 import type { StrategyModule } from "../engine/strategy";
 import { countEvents, describeFailure, finishBacktest, prepareBacktest, replaySlices, StrategyFailure, type PreparedBacktest } from "./backtest-replay";
-import type { EquitySeriesDto, ResultMetricsDto, RunProgressDto, RunStatus } from "./run-dto";
+import { toProgressDto, type EquitySeriesDto, type ResultMetricsDto, type RunProgressDto, type RunStatus } from "./run-dto";
 
 export interface ExecutorDeps {
   db: Db;
@@ -91,30 +91,10 @@ async function finishWith(
   return (rowCount ?? 0) > 0;
 }
 
-async function readState(pool: pg.Pool, runId: string): Promise<RunProgressDto | null> {
-  const { rows } = await pool.query(
-    `SELECT id, status, progress, events_processed::text, events_total::text, events_per_sec, sim_time_ns::text,
-            equity_cents::text, eta_ms::text, heartbeat_at, attempt, error, finished_at FROM runs WHERE id = $1`,
-    [runId],
-  );
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    runId: r.id,
-    status: r.status,
-    progress: r.progress,
-    eventsProcessed: Number(r.events_processed),
-    eventsTotal: Number(r.events_total),
-    eventsPerSec: r.events_per_sec,
-    simTimeNs: r.sim_time_ns,
-    equityUsd: r.equity_cents === null ? null : Number(r.equity_cents) / 100,
-    etaMs: r.eta_ms === null ? null : Number(r.eta_ms),
-    heartbeatAt: r.heartbeat_at?.toISOString() ?? null,
-    stalled: false,
-    attempt: r.attempt,
-    error: r.error,
-    finishedAt: r.finished_at?.toISOString() ?? null,
-  };
+/** The run's current state as every watcher sees it (a worker's own run is never "stalled"). */
+async function readState(db: Db, runId: string): Promise<RunProgressDto | null> {
+  const run = await db.run.findUnique({ where: { id: runId } });
+  return run ? toProgressDto(run, Number.POSITIVE_INFINITY) : null;
 }
 
 /** Metrics as stored with the result: the engine's figures plus the run's start and end equity. */
@@ -199,7 +179,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
   const { pool, log } = deps;
   const claimed = await claim(pool, runId, deps.workerId, deps.engineVersion);
   if (claimed === "finished" || claimed === "cancelled") {
-    const state = await readState(pool, runId);
+    const state = await readState(deps.db, runId);
     if (state) deps.publish(state);
     log.info({ runId, outcome: claimed }, "run needs no execution");
     return;
@@ -211,7 +191,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
   const fail = async (status: "failed" | "cancelled", message: string) => {
     if (await finishWith(pool, run, status, message)) {
       runLog.info({ status, message: message.split("\n")[0] }, "run ended");
-      const state = await readState(pool, run.id);
+      const state = await readState(deps.db, run.id);
       if (state) deps.publish(state);
     }
   };
@@ -340,7 +320,7 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
     } else {
       runLog.warn("run result not stored: run no longer owned by this attempt");
     }
-    const state = await readState(pool, run.id);
+    const state = await readState(deps.db, run.id);
     if (state) deps.publish(state);
   } finally {
     clearInterval(heartbeat);

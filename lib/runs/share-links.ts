@@ -3,7 +3,8 @@
  * revocable at any time. Only a SHA-256 of the token is stored. A revoked, expired or unknown
  * token answers exactly like a missing page (404): nothing tells them apart.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { hashToken } from "../auth/token-hash";
 import { z } from "zod";
 import { AppError, notFound } from "../errors";
 import type { Principal } from "../auth/roles";
@@ -12,7 +13,6 @@ import { getRunRow } from "./run-service";
 import type { BacktestStatistics } from "../statistics";
 import { toTradeDto, type EquitySeriesDto, type ResultMetricsDto, type TradeDto } from "./run-dto";
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export const createShareLinkSchema = z
   .object({
