@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { bootstrapTestDatabase } from "./support/system";
 import { importDbnTrades } from "../lib/data/import/import-dbn-trades";
-import { assertImportFormat } from "../lib/cli/import-format";
+import { parseImportFormat } from "../lib/cli/import-format";
+import { detectFormat } from "../lib/data/formats";
 import { readTrades } from "../lib/data/tick-blocks";
 import { readDbnFile } from "../lib/data/dbn/dbn-file";
 
@@ -77,10 +78,10 @@ describe("import of DBN trades", () => {
 
   it("refuses files it cannot recognise, with a clear message", async () => {
     const text = path.join(tmp, "notes.txt");
-    writeFileSync(text, "20240701 235800 0000000;5528.75;1\n");
-    await expect(assertImportFormat([text], "auto")).rejects.toThrow(/Cannot recognise the format/);
-    await expect(assertImportFormat([TRADES], "ninjatrader")).rejects.toThrow(/not available yet/);
-    await expect(assertImportFormat([path.join(tmp, "missing.dbn")], "auto")).rejects.toThrow(/not found/);
+    writeFileSync(text, "dear diary, today the market went up\n");
+    await expect(detectFormat(text)).rejects.toThrow(/Cannot tell the format of notes.txt: first line "dear diary, today the market went up"; pass --format/);
+    expect(() => parseImportFormat("metastock")).toThrow(/Unknown format "metastock"/);
+    await expect(detectFormat(path.join(tmp, "missing.dbn"))).rejects.toThrow(/not found/);
   });
 
   it("prints exactly one JSON object with --json", () => {

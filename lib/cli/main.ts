@@ -19,8 +19,8 @@ import { ROLES } from "../auth/roles";
 import { backtestCommand, type BacktestCommandOptions } from "./backtest-command";
 import { barsCommand } from "./bars-command";
 import { bookCommand, type BookCommandOptions } from "./book-command";
-import { importDbnTrades } from "../data/import/import-dbn-trades";
-import { assertImportFormat } from "./import-format";
+import { importTrades } from "../data/import/import-trades";
+import { importFormatOptions, type ImportCliOptions } from "./import-format";
 
 const err = (m: string): void => {
   process.stderr.write(`${m}\n`);
@@ -152,24 +152,33 @@ program
   .command("import <files...>")
   .description("import trades from vendor files into a dataset (every record stored or quarantined with a reason)")
   .requiredOption("--dataset <name>", "dataset to create or append to")
-  .option("--format <format>", "auto | dbn (Databento DBN, plain or zstd)", "auto")
+  .option("--format <format>", "auto | dbn | databento-csv | databento-json | ninjatrader | scid | csv", "auto")
   .option("--instrument <symbol>", "contract (ESU4, MNQZ5, 'MNQ 12-25') or root; default: from the files")
+  .option("--timezone <zone>", "IANA zone of wall-clock times (NinjaTrader, generic CSV); default UTC")
+  .option("--columns <mapping>", "generic CSV: time=COL,price=COL,size=COL[,side=COL] (header names, or 1-based numbers with --no-header)")
+  .option("--time-format <format>", "generic CSV: iso | epoch-s | epoch-ms | epoch-us | epoch-ns | a pattern like 'yyyy-MM-dd HH:mm:ss.SSS'", "iso")
+  .option("--price-scale <n>", "generic CSV: multiply the price column by N (e.g. 0.01 for cents)")
+  .option("--delimiter <char>", "generic CSV: field delimiter (default ',')")
+  .option("--no-header", "generic CSV: the file has no header row")
   .option("--keep-outside-session", "store prints outside the exchange's sessions instead of quarantining them")
   .option("--json", "print the report as one JSON object")
-  .action((files: string[], o: { dataset: string; format: string; instrument?: string; keepOutsideSession?: boolean; json?: boolean }) =>
+  .action((files: string[], o: ImportCliOptions & { dataset: string; instrument?: string; keepOutsideSession?: boolean; json?: boolean }) =>
     withDb(async (db, pool) => {
-      await assertImportFormat(files, o.format);
-      const report = await importDbnTrades(db, pool, {
+      const { format, formatOptions } = importFormatOptions({ ...o, timeFormat: o.columns ? o.timeFormat : undefined });
+      const report = await importTrades(db, pool, {
         files,
         dataset: o.dataset,
+        format,
+        formatOptions,
         instrument: o.instrument,
         rules: o.keepOutsideSession ? { outsideSession: "keep" } : {},
+        onProgress: o.json ? undefined : (p) => err(`  ${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes))}%  read ${p.read}, accepted ${p.accepted}, rejected ${p.rejected}`),
       });
       if (o.json) return out(report);
       err(
         report.skipped
           ? `already imported into ${report.dataset} (same content ${report.contentHash.slice(0, 12)}); nothing changed`
-          : `imported into ${report.dataset}: read ${report.read}, accepted ${report.accepted}, rejected ${report.rejected} ${JSON.stringify(report.rejectedByReason)}`,
+          : `imported ${report.format} into ${report.dataset}: read ${report.read}, accepted ${report.accepted}, rejected ${report.rejected} ${JSON.stringify(report.rejectedByReason)}`,
       );
     }),
   );

@@ -25,6 +25,8 @@ export type ValidationReason = "non_positive_size" | "outside_session" | "out_of
 export interface RejectedTick {
   /** Position of the trade among the file's trade records (0-based). */
   index: number;
+  /** Position of the trade in the batch given to `filter`. */
+  position: number;
   reason: ValidationReason;
   tsRecvNs: bigint;
   priceTicks: number;
@@ -49,7 +51,7 @@ export class TradeValidator {
       const tsNs = columns.baseNs + BigInt(columns.tsOffsetNs[i]);
       const reason = this.check(tsNs, columns.size[i]);
       if (reason) {
-        rejected.push({ index: this.seen + i, reason, tsRecvNs: tsNs, priceTicks: columns.priceTicks[i], size: columns.size[i], side: columns.side[i] });
+        rejected.push({ index: this.seen + i, position: i, reason, tsRecvNs: tsNs, priceTicks: columns.priceTicks[i], size: columns.size[i], side: columns.side[i] });
         continue;
       }
       const j = accepted.length++;

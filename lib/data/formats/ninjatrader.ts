@@ -1,0 +1,95 @@
+/**
+ * NinjaTrader 8 text exports (semicolon separated, no header):
+ *   tick "Last":            yyyyMMdd HHmmss fffffff;price;volume
+ *   tick with quotes:       yyyyMMdd HHmmss fffffff;last;bid;ask;volume
+ *   minute bars:            yyyyMMdd HHmmss;open;high;low;close;volume
+ * The 7-digit fraction counts 100 ns units. Times are wall-clock readings: NinjaTrader writes them
+ * in UTC (DOMAIN.md section 6), so the default zone is UTC; `timezone` reads them in another IANA
+ * zone (an export made with a local-time setting), DST included.
+ *
+ * Side: "Last" files carry none (0). With bid and ask, the quote rule: last >= ask -> buy
+ * aggressor, last <= bid -> sell aggressor, otherwise unknown (0).
+ * Many trades share one timestamp: file order is kept, nothing is de-duplicated.
+ * Minute bars are not tick data and Tickbench stores trades only: a file made of bar lines is
+ * refused with the number of bar lines (a bar line among tick lines is "malformed").
+ * The instrument comes from the file name ("MNQ 12-25.Last.txt" -> MNQZ5) unless given. Pure.
+ */
+import { AppError } from "../../errors";
+import { formatContractSymbol, parseContractSymbol } from "../../market/contract-symbol";
+import { decimalToNano, parseUint } from "./numbers";
+import type { LineOutcome, LineParser } from "./text-source";
+import type { ParsedTrade } from "./types";
+import type { WallClock } from "./wall-time";
+
+const TICK_TIME = /^(\d{4})(\d{2})(\d{2}) (\d{2})(\d{2})(\d{2}) (\d{7})$/;
+const BAR_TIME = /^\d{8} \d{6}$/;
+/** A first line that looks like a NinjaTrader export (for format detection). */
+export const NINJATRADER_LINE = /^\d{8} \d{6}( \d{7})?;-?[\d.]+(;-?[\d.]+){1,4}$/;
+
+export class NinjaTraderParser implements LineParser {
+  private ticks = 0;
+  private bars = 0;
+
+  constructor(private readonly clock: WallClock) {}
+
+  parse(line: string, out: ParsedTrade): LineOutcome {
+    const fields = line.trim().split(";");
+    const time = TICK_TIME.exec(fields[0]);
+    if (!time) {
+      if (BAR_TIME.test(fields[0]) && fields.length === 6) {
+        this.bars++;
+        return { reason: "malformed", detail: "a minute-bar line (yyyyMMdd HHmmss;o;h;l;c;v), not a tick" };
+      }
+      return { reason: "malformed", detail: "expected yyyyMMdd HHmmss fffffff;price;volume or ;last;bid;ask;volume" };
+    }
+    if (fields.length !== 3 && fields.length !== 5) return { reason: "malformed", detail: `${fields.length} fields, expected 3 or 5` };
+    const hundredNs = Number(time[7]);
+    const ms = Math.floor(hundredNs / 10_000);
+    const ts = this.clock.toNs(Number(time[1]), Number(time[2]), Number(time[3]), Number(time[4]), Number(time[5]), Number(time[6]), ms, (hundredNs - ms * 10_000) * 100);
+    if (ts === null) return { reason: "malformed", detail: `"${fields[0]}" is not a valid time` };
+    const price = decimalToNano(fields[1]);
+    const size = parseUint(fields[fields.length - 1]);
+    if (Number.isNaN(price) && !/^-?\d+(\.\d+)?$/.test(fields[1])) return { reason: "malformed", detail: `price "${fields[1]}" is not a number`, tsRecvNs: ts };
+    if (Number.isNaN(size)) return { reason: "malformed", detail: `volume "${fields[fields.length - 1]}" is not a count`, tsRecvNs: ts };
+    let side = 0;
+    if (fields.length === 5) {
+      const bid = decimalToNano(fields[2]);
+      const ask = decimalToNano(fields[3]);
+      if (Number.isNaN(bid) || Number.isNaN(ask)) return { reason: "malformed", detail: "bid/ask are not numbers", tsRecvNs: ts };
+      side = price >= ask ? 1 : price <= bid ? -1 : 0;
+    }
+    this.ticks++;
+    out.tsRecvNs = ts;
+    out.tsEventNs = ts;
+    out.priceNano = price;
+    out.size = size;
+    out.side = side;
+    return "trade";
+  }
+
+  end(file: string): void {
+    if (this.bars > 0 && this.ticks === 0) {
+      throw new AppError(
+        "unprocessable",
+        `${file} holds NinjaTrader minute bars (${this.bars} bar lines), not tick data: Tickbench stores trades only - export the instrument's "Last" ticks instead`,
+      );
+    }
+  }
+}
+
+/**
+ * The contract named by a vendor file name: "MNQ 12-25.Last.txt" -> MNQZ5, "ESU24.scid",
+ * "MNQZ5-CME.scid", "ESH4_FUT_CME.scid" -> ESH4 (one-digit-year CME style). null when none.
+ */
+export function instrumentFromFileName(name: string): string | null {
+  const base = name.split(/[\\/]/).pop() ?? name;
+  const ninja = /^([A-Za-z0-9]+ \d{2}-\d{2})(?:\.|$)/.exec(base);
+  const cme = /^([A-Za-z0-9]+?[FGHJKMNQUVXZ]\d{1,2})(?=[-_. ]|$)/i.exec(base);
+  const text = ninja?.[1] ?? cme?.[1];
+  if (!text) return null;
+  try {
+    return formatContractSymbol(parseContractSymbol(text));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Imports the trades of vendor files into a dataset, whatever their format: Databento DBN, CSV
+ * or JSON lines, NinjaTrader 8 exports, Sierra Chart .scid, or generic CSV with a column mapping
+ * (lib/data/formats: each format is a trade source of columnar batches plus rejected records).
+ * Streaming: memory stays bounded whatever the file size.
+ *
+ * - Every record is stored or quarantined with a reason (parsers: malformed, off_tick_grid,
+ *   undefined_price, undefined_size, out_of_range, other_instrument, aggregated_record;
+ *   validation: see trade-validation.ts) and a payload (text formats: file, line and the raw line).
+ * - All-or-nothing: ticks, quarantine and dataset statistics are written in one transaction; a
+ *   failed or cancelled import leaves the dataset exactly as before. When the dataset existed
+ *   the attempt is recorded as a failed import run (error "cancelled" for a cancellation); a
+ *   dataset the import would have created is not left behind, so there is nothing to attach the
+ *   failed run to.
+ * - Idempotent: the files' content hash is recorded; importing the same content into the same
+ *   dataset again changes nothing and says so.
+ * - One instrument per dataset: the contract comes from `instrument`, or from the files (DBN
+ *   metadata, the symbol column of Databento CSV/JSON, the file name of NinjaTrader/Sierra Chart
+ *   exports, e.g. "MNQ 12-25.Last.txt" -> MNQZ5).
+ * - Empty files are refused with a clear error (a file with a header and no record imports zero).
+ * - Progress: `onProgress` at most every 250 ms and once at the end; `signal` cancels between
+ *   batches (the transaction rolls back) with AppError "cancelled".
+ */
+import { createHash } from "node:crypto";
+import { stat } from "node:fs/promises";
+import type pg from "pg";
+import { AppError, conflict } from "../../errors";
+import type { Db } from "../../db/prisma";
+import { withTransaction } from "../../db/transaction";
+import { getContractSpec, isKnownRoot } from "../../market/contract-spec";
+import { lastTradeNs, parseContractSymbol } from "../../market/contract-symbol";
+import { tsRecvNsAt } from "../../market/trade-columns";
+import { readFileChunks } from "../dbn/dbn-file";
+import { syncInstruments } from "../datasets";
+import { writeTrades } from "../tick-blocks";
+import { baseName } from "../formats/file-chunks";
+import { createTradeSource, resolveFormat, type FormatOptions } from "../formats";
+import type { ByteCounter, ImportFormat } from "../formats/types";
+import { TradeValidator, validationRulesSchema, type ValidationRules } from "./trade-validation";
+
+export type { ImportFormat } from "../formats/types";
+export type { FormatOptions } from "../formats";
+
+export interface ImportReport {
+  dataset: string;
+  importRunId: string | null;
+  skipped: boolean;
+  format: ImportFormat;
+  read: number;
+  accepted: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  from: string | null;
+  to: string | null;
+  instruments: string[];
+  contentHash: string;
+  ms: number;
+}
+
+export interface ImportProgress {
+  /** Raw (possibly compressed) bytes of the files read so far. */
+  bytesRead: number;
+  totalBytes: number;
+  read: number;
+  accepted: number;
+  rejected: number;
+}
+
+export interface ImportTradesOptions {
+  files: string[];
+  dataset: string;
+  /** Default "auto": told from each file's first bytes (lib/data/formats/detect.ts). */
+  format?: ImportFormat | "auto";
+  /** Contract symbol (ESU4, MNQZ5, MNQ 12-25) or root (MNQ); default: from the files. */
+  instrument?: string;
+  rules?: Partial<ValidationRules>;
+  createdBy?: string;
+  /** Called at most every ~250 ms while importing, and once at the end. */
+  onProgress?: (p: ImportProgress) => void;
+  /** Aborting it cancels the import: nothing is written, AppError "cancelled". */
+  signal?: AbortSignal;
+  /** Time zone (NinjaTrader, generic CSV) and generic CSV mapping. */
+  formatOptions?: FormatOptions;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+async function hashFiles(files: string[], signal?: AbortSignal): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of files) {
+    for await (const chunk of readFileChunks(file)) {
+      hash.update(chunk);
+      throwIfCancelled(signal);
+    }
+  }
+  return hash.digest("hex");
+}
+
+function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AppError("cancelled", "Import cancelled");
+}
+
+/** Sizes of the files; a missing or empty file is a clear error before anything starts. */
+async function fileSizes(files: string[]): Promise<number> {
+  if (files.length === 0) throw new AppError("bad_request", "No file to import");
+  let total = 0;
+  for (const file of files) {
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch {
+      throw new AppError("not_found", `File not found: ${file}`);
+    }
+    if (size === 0) throw new AppError("unprocessable", `${baseName(file)} is empty: nothing to import`);
+    total += size;
+  }
+  return total;
+}
+
+/** The contract of the import: root (for tick size) and, for a dated contract, its expiry. */
+function resolveContract(symbols: string[], given?: string): { root: string; symbol: string; expiryNs: bigint | null } {
+  let symbol = given?.trim().toUpperCase();
+  if (!symbol) {
+    if (symbols.length !== 1) {
+      throw new AppError("unprocessable", `Cannot tell the instrument from the files (symbols: ${symbols.join(", ") || "none"}); pass --instrument`);
+    }
+    symbol = symbols[0].toUpperCase();
+  }
+  if (isKnownRoot(symbol)) return { root: getContractSpec(symbol).root, symbol, expiryNs: null };
+  const rootOfParent = /^([A-Z0-9]+)\.(FUT|[cvn]\.\d+)$/.exec(symbol)?.[1];
+  if (rootOfParent && isKnownRoot(rootOfParent)) return { root: rootOfParent, symbol, expiryNs: null };
+  const contract = parseContractSymbol(symbol);
+  return { root: getContractSpec(contract.root).root, symbol, expiryNs: lastTradeNs(contract.root, contract.year, contract.month) };
+}
+
+export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesOptions): Promise<ImportReport> {
+  const started = Date.now();
+  const { signal, onProgress } = options;
+  throwIfCancelled(signal);
+  const rules = validationRulesSchema.parse(options.rules ?? {});
+  const totalBytes = await fileSizes(options.files);
+  const format = await resolveFormat(options.files, options.format ?? "auto", { hasCsvMapping: Boolean(options.formatOptions?.csv) });
+  const counter: ByteCounter = { bytesRead: 0 };
+  const source = createTradeSource(format, options.files, options.formatOptions, counter);
+  const contract = resolveContract(await source.symbols(), options.instrument);
+  const spec = getContractSpec(contract.root);
+  const contentHash = await hashFiles(options.files, signal);
+  await syncInstruments(db);
+  const instrument = await db.instrument.findUniqueOrThrow({ where: { symbol: spec.root }, select: { id: true } });
+
+  const existing = await db.dataset.findUnique({ where: { name: options.dataset }, include: { instrument: { select: { symbol: true } } } });
+  if (existing && existing.instrument.symbol !== spec.root) {
+    throw conflict(`Dataset ${options.dataset} holds ${existing.instrument.symbol}, not ${spec.root}`);
+  }
+  const counts: Record<string, number> = {};
+  let read = 0;
+  let accepted = 0;
+  const progress = () => ({ bytesRead: counter.bytesRead, totalBytes, read, accepted, rejected: read - accepted });
+  if (existing) {
+    const previous = await db.importRun.findFirst({ where: { datasetId: existing.id, contentHash, status: "succeeded" } });
+    if (previous) {
+      onProgress?.({ bytesRead: totalBytes, totalBytes, read: 0, accepted: 0, rejected: 0 });
+      return {
+        dataset: options.dataset,
+        importRunId: previous.id,
+        skipped: true,
+        format,
+        read: 0,
+        accepted: 0,
+        rejected: 0,
+        rejectedByReason: {},
+        from: null,
+        to: null,
+        instruments: [contract.symbol],
+        contentHash,
+        ms: Date.now() - started,
+      };
+    }
+  }
+
+  const sourceInfo = { files: options.files, format, instrument: contract.symbol, rules, ...(options.formatOptions ? { formatOptions: options.formatOptions } : {}) };
+  let firstNs: bigint | null = null;
+  let lastNs: bigint | null = null;
+  let lastProgressAt = Date.now();
+  try {
+    const importRunId = await withTransaction(pool, async (client) => {
+      const dataset = existing
+        ? existing.id
+        : (
+            await client.query<{ id: number }>(
+              `INSERT INTO datasets (name, instrument_id, schema, status, provenance, created_by) VALUES ($1, $2, 'trades', 'importing', '{}', $3) RETURNING id`,
+              [options.dataset, instrument.id, options.createdBy ?? null],
+            )
+          ).rows[0].id;
+      const { rows: seqRows } = await client.query<{ n: string }>("SELECT record_count::text AS n FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
+      let nextSeq = BigInt(seqRows[0].n);
+      const run = await client.query<{ id: string }>(
+        `INSERT INTO import_runs (dataset_id, status, source, content_hash, created_by) VALUES ($1, 'running', $2, $3, $4) RETURNING id`,
+        [dataset, sourceInfo, contentHash, options.createdBy ?? null],
+      );
+      const runId = run.rows[0].id;
+      const validator = new TradeValidator(rules, contract.expiryNs);
+      const quarantine: unknown[][] = [];
+      const flushQuarantine = async () => {
+        if (!quarantine.length) return;
+        const values: unknown[] = [];
+        const tuples = quarantine.map((row, i) => {
+          values.push(runId, ...row);
+          const o = i * 5;
+          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
+        });
+        await client.query(`INSERT INTO quarantined_records (import_run_id, record_index, reason, ts_recv_ns, payload) VALUES ${tuples.join(",")}`, values);
+        quarantine.length = 0;
+      };
+      for await (const batch of source.batches(spec.tickSizeNano)) {
+        throwIfCancelled(signal);
+        read += batch.columns.length + batch.rejected.length;
+        for (const r of batch.rejected) {
+          counts[r.reason] = (counts[r.reason] ?? 0) + 1;
+          quarantine.push([r.recordIndex, r.reason, r.tsRecvNs?.toString() ?? null, r.payload]);
+          if (quarantine.length >= 1000) await flushQuarantine();
+        }
+        const { accepted: ok, rejected } = validator.filter(batch.columns);
+        for (const r of rejected) {
+          counts[r.reason] = (counts[r.reason] ?? 0) + 1;
+          const values = { price: r.priceTicks * Number(spec.tickSize), size: r.size, side: r.side };
+          const origin = batch.origin?.(r.position);
+          quarantine.push([origin?.recordIndex ?? r.index, r.reason, r.tsRecvNs.toString(), origin ? { ...origin.payload, ...values } : values]);
+          if (quarantine.length >= 1000) await flushQuarantine();
+        }
+        if (ok.length > 0) {
+          await writeTrades(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: nextSeq }, ok);
+          nextSeq += BigInt(ok.length);
+          accepted += ok.length;
+          firstNs ??= tsRecvNsAt(ok, 0);
+          lastNs = tsRecvNsAt(ok, ok.length - 1);
+        }
+        if (onProgress && Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+          lastProgressAt = Date.now();
+          onProgress(progress());
+        }
+      }
+      throwIfCancelled(signal);
+      await flushQuarantine();
+      const rejectedTotal = read - accepted;
+      await client.query(
+        `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
+        [runId, read, accepted, rejectedTotal, counts],
+      );
+      await client.query(
+        `UPDATE datasets SET status = 'ready', record_count = $2, updated_at = now(),
+                version = CASE WHEN record_count > 0 THEN version + 1 ELSE version END,
+                start_ns = (SELECT min(first_ts_recv) FROM trade_blocks WHERE dataset_id = $1),
+                end_ns = (SELECT max(last_ts_recv) FROM trade_blocks WHERE dataset_id = $1),
+                provenance = provenance || jsonb_build_object('source', 'import', 'lastImport', $3::jsonb)
+          WHERE id = $1`,
+        [dataset, nextSeq.toString(), JSON.stringify({ importRunId: runId, contentHash, format, files: options.files.map(baseName) })],
+      );
+      return runId;
+    });
+    onProgress?.(progress());
+    const iso = (ns: bigint | null) => (ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString());
+    return {
+      dataset: options.dataset,
+      importRunId,
+      skipped: false,
+      format,
+      read,
+      accepted,
+      rejected: read - accepted,
+      rejectedByReason: counts,
+      from: iso(firstNs),
+      to: iso(lastNs),
+      instruments: [contract.symbol],
+      contentHash,
+      ms: Date.now() - started,
+    };
+  } catch (error) {
+    // Nothing was written (the transaction rolled back); keep a trace of the failed attempt.
+    if (existing) {
+      const message = error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
+      await db.importRun
+        .create({ data: { datasetId: existing.id, status: "failed", source: sourceInfo, contentHash, error: message, finishedAt: new Date(), createdById: options.createdBy } })
+        .catch(() => {});
+    }
+    throw error;
+  }
+}
