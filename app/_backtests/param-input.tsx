@@ -7,13 +7,16 @@ export function ParamInput({
   value,
   error,
   onChange,
+  idPrefix = "param-",
 }: {
+  /** Prefix of the input's id (the id is prefix + parameter key). */
+  idPrefix?: string;
   field: ParamField;
   value: string;
   error?: string;
   onChange: (value: string) => void;
 }) {
-  const id = `param-${field.key}`;
+  const id = `${idPrefix}${field.key}`;
   const range = describeRange(field);
   const help = [field.description, range && `Range ${range}`, field.defaultValue !== undefined && `default ${String(field.defaultValue)}`]
     .filter(Boolean)

@@ -1,5 +1,5 @@
 "use client";
-import { useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { useState } from "react";
 import Link from "next/link";
 import { ACTIVE_STATUSES, type RunDto } from "@/lib/runs/run-dto";
@@ -14,13 +14,15 @@ const MAX_COMPARE = 10;
 
 /** The caller's latest runs; polls every 2 s while any of them is queued or running. */
 export function RecentRuns({ labelledBy }: { labelledBy: string }) {
-  const [filters, setFilters] = useState({ q: "", status: "", tag: "" });
+  const [filters, setFilters] = useState({ q: "", status: "", tag: "", strategy: "", dataset: "", from: "", to: "" });
+  const strategies = useQuery({ queryKey: queryKeys.strategies, queryFn: api.strategies, staleTime: 5 * 60_000 });
+  const datasets = useQuery({ queryKey: queryKeys.datasets, queryFn: api.datasets });
   const query = useQuery({
     queryKey: [...queryKeys.runs, filters],
     queryFn: () => api.runs(filters),
     refetchInterval: (q) => (q.state.data?.runs.some(isActive) ? 2000 : false),
   });
-  const filtered = filters.q !== "" || filters.status !== "" || filters.tag !== "";
+  const filtered = Object.values(filters).some((v) => v !== "");
   // Selected run ids for comparison, in selection order (the comparison keeps that order).
   const [selected, setSelected] = useState<string[]>([]);
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
@@ -52,6 +54,44 @@ export function RecentRuns({ labelledBy }: { labelledBy: string }) {
             Tag
           </label>
           <input id="runs-tag" className="input h-7 w-28" value={filters.tag} onChange={(e) => setFilters({ ...filters, tag: e.target.value.trim() })} />
+        </div>
+        <div>
+          <label htmlFor="runs-strategy" className="block text-[11px] text-zinc-500">
+            Strategy
+          </label>
+          <select id="runs-strategy" className="input h-7 w-32" value={filters.strategy} onChange={(e) => setFilters({ ...filters, strategy: e.target.value })}>
+            <option value="">any</option>
+            {(strategies.data?.strategies ?? []).map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.id}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="runs-dataset" className="block text-[11px] text-zinc-500">
+            Dataset
+          </label>
+          <select id="runs-dataset" className="input h-7 w-32" value={filters.dataset} onChange={(e) => setFilters({ ...filters, dataset: e.target.value })}>
+            <option value="">any</option>
+            {(datasets.data?.datasets ?? []).map((d) => (
+              <option key={d.id} value={d.name}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="runs-from" className="block text-[11px] text-zinc-500">
+            Queued from (CT)
+          </label>
+          <input id="runs-from" type="date" className="input h-7 w-36" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.target.value })} />
+        </div>
+        <div>
+          <label htmlFor="runs-to" className="block text-[11px] text-zinc-500">
+            Queued to (CT)
+          </label>
+          <input id="runs-to" type="date" className="input h-7 w-36" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.target.value })} />
         </div>
         <CompareLink ids={selected} />
       </form>
@@ -89,6 +129,8 @@ function RunsTable({
   selected: string[];
   onToggle: (id: string) => void;
 }) {
+  // Hooks before the early returns: the row being renamed inline.
+  const [renaming, setRenaming] = useState<string | null>(null);
   if (query.isPending) return <p className="px-3 py-6 text-sm text-zinc-500">Loading runs…</p>;
   if (query.isError) return <div className="p-3"><ErrorAlert error={query.error} title="Could not load runs" /></div>;
   const runs = query.data.runs;
@@ -113,6 +155,9 @@ function RunsTable({
             <th scope="col" className="cell-num">Progress</th>
             <th scope="col">Dataset</th>
             <th scope="col">Queued (CT)</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -130,9 +175,13 @@ function RunsTable({
                 )}
               </td>
               <td className="max-w-[22rem] truncate">
-                <Link href={`/runs/${run.id}`} className="font-medium text-zinc-100 hover:text-accent hover:underline">
-                  {run.name}
-                </Link>
+                {renaming === run.id ? (
+                  <RenameForm run={run} onDone={() => setRenaming(null)} />
+                ) : (
+                  <Link href={`/runs/${run.id}`} className="font-medium text-zinc-100 hover:text-accent hover:underline">
+                    {run.name}
+                  </Link>
+                )}
                 {run.tags.map((t) => (
                   <span key={t} className="ml-1.5 rounded bg-zinc-800 px-1 py-px font-mono text-[10px] text-zinc-400">
                     {t}
@@ -160,10 +209,85 @@ function RunsTable({
                 {run.datasetDeleted && <span className="ml-1 text-xs text-amber-400">(deleted)</span>}
               </td>
               <td className="text-zinc-400">{formatCtIso(run.queuedAt, { zone: false })}</td>
+              <td className="whitespace-nowrap text-right">
+                <RowActions run={run} onRename={() => setRenaming(run.id)} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Inline rename of one run (PATCH name); Escape cancels. */
+function RenameForm({ run, onDone }: { run: RunDto; onDone: () => void }) {
+  const [name, setName] = useState(run.name);
+  const queryClient = useQueryClient();
+  const save = useMutation({
+    mutationFn: () => api.updateRun(run.id, { name: name.trim() }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: queryKeys.runs });
+      onDone();
+    },
+  });
+  return (
+    <form
+      className="flex items-center gap-1"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name.trim()) save.mutate();
+      }}
+      onKeyDown={(e) => e.key === "Escape" && onDone()}
+    >
+      <input
+        className="input h-7 w-48"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        maxLength={200}
+        aria-label={`New name for ${run.name}`}
+        autoFocus
+      />
+      <button type="submit" className="btn btn-primary h-7 px-2 text-xs" disabled={save.isPending}>
+        Save
+      </button>
+      <button type="button" className="btn btn-ghost h-7 px-2 text-xs" onClick={onDone}>
+        Cancel
+      </button>
+      {save.isError && <span className="text-[11px] text-down" role="alert">{save.error.message}</span>}
+    </form>
+  );
+}
+
+/** Rename, and delete a finished run after a confirmation click. */
+function RowActions({ run, onRename }: { run: RunDto; onRename: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => api.deleteRun(run.id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.runs }),
+  });
+  return (
+    <span className="inline-flex items-center gap-1">
+      <button type="button" className="btn btn-ghost h-6 px-2 text-[11px]" onClick={onRename} aria-label={`Rename ${run.name}`}>
+        Rename
+      </button>
+      {!isActive(run) &&
+        (confirming ? (
+          <>
+            <button type="button" className="btn btn-danger h-6 px-2 text-[11px]" onClick={() => remove.mutate()} disabled={remove.isPending}>
+              Confirm delete
+            </button>
+            <button type="button" className="btn btn-ghost h-6 px-2 text-[11px]" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </>
+        ) : (
+          <button type="button" className="btn btn-ghost h-6 px-2 text-[11px]" onClick={() => setConfirming(true)} aria-label={`Delete ${run.name}`}>
+            Delete
+          </button>
+        ))}
+      {remove.isError && <span className="text-[11px] text-down" role="alert">{remove.error.message}</span>}
+    </span>
   );
 }

@@ -9,6 +9,7 @@ import type { Principal } from "../auth/roles";
 import type { Db } from "../db/prisma";
 import { BACKTEST_QUEUE, BACKTEST_RETRY, type BacktestJob } from "../jobs/queue";
 import { findStrategy } from "../strategies";
+import { chicagoToUtcMs } from "../market/time-zone";
 import { createRunSchema, type CreateRunInput } from "./run-config";
 import { toRunDto, toTradeDto, type EquitySeriesDto, type ResultMetricsDto, type RunDto, type RunResultDto } from "./run-dto";
 import type { Run } from "../generated/prisma/client.ts";
@@ -113,11 +114,22 @@ export const listRunsQuerySchema = z.object({
   strategy: z.string().max(100).optional(),
   dataset: z.string().max(200).optional(),
   tag: z.string().max(50).optional(),
-  /** Queued at or after / before (ISO-8601). */
-  from: z.string().datetime({ offset: true }).optional(),
-  to: z.string().datetime({ offset: true }).optional(),
+  /**
+   * Queued at or after `from` / before `to`: ISO-8601 instants, or calendar dates (YYYY-MM-DD) in
+   * exchange time (America/Chicago), both inclusive: to=2025-03-04 includes all of that CT day.
+   */
+  from: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
+  to: z.union([z.iso.datetime({ offset: true }), z.iso.date()]).optional(),
 });
 export type ListRunsQuery = z.input<typeof listRunsQuerySchema>;
+
+/** An instant as it is; a date as the start of that CT day (`plusDays` later, for inclusive ends). */
+function queuedBound(value: string, plusDays: number): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(value);
+  const [y, m, d] = value.split("-").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d + plusDays));
+  return new Date(chicagoToUtcMs(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()));
+}
 
 /** The caller's run history, newest first, with search and filters. */
 export async function listRuns(
@@ -134,7 +146,7 @@ export async function listRuns(
       ...(f.dataset ? { datasetName: f.dataset } : {}),
       ...(f.tag ? { tags: { has: f.tag } } : {}),
       ...(f.q ? { OR: [{ name: { contains: f.q, mode: "insensitive" as const } }, { notes: { contains: f.q, mode: "insensitive" as const } }] } : {}),
-      ...(f.from || f.to ? { queuedAt: { ...(f.from ? { gte: new Date(f.from) } : {}), ...(f.to ? { lt: new Date(f.to) } : {}) } } : {}),
+      ...(f.from || f.to ? { queuedAt: { ...(f.from ? { gte: queuedBound(f.from, 0) } : {}), ...(f.to ? { lt: queuedBound(f.to, 1) } : {}) } } : {}),
     },
     orderBy: { queuedAt: "desc" },
     skip: f.offset,

@@ -1,0 +1,91 @@
+"use client";
+import type { ReactNode } from "react";
+import type { DatasetSummary, StrategySummary } from "@/lib/ui/api";
+import type { ParamField } from "@/lib/ui/strategy-params";
+import { formatDuration, formatInt } from "@/lib/ui/format";
+import { datasetContract, estimateDurationMs, estimateEvents, type ResolvedRange } from "@/lib/ui/workflow-estimate";
+import { RANGE_LABELS, type WorkflowState } from "@/lib/ui/workflow-state";
+import { Panel } from "@/lib/ui/panel";
+import { FILL_MODEL_LABELS, defaultFeeUsd } from "./step-execution";
+
+/** The configuration so far, beside the steps; it follows every edit. */
+export function SummaryPanel({
+  state,
+  dataset,
+  strategy,
+  range,
+  fields,
+}: {
+  state: WorkflowState;
+  dataset: DatasetSummary | undefined;
+  strategy: StrategySummary | undefined;
+  range: ResolvedRange | null;
+  fields: ParamField[];
+}) {
+  const events = range ? estimateEvents(range) : null;
+  const fee = defaultFeeUsd(dataset?.instrument);
+  return (
+    <Panel id="wf-summary-heading" title="Summary" testId="wf-summary">
+      <dl className="divide-y divide-zinc-800/70 text-[13px]">
+        <Row label="Dataset" testId="sum-dataset">
+          {dataset ? `${dataset.name} v${dataset.version}` : "—"}
+        </Row>
+        <Row label="Contract" testId="sum-contract">
+          <span className="font-mono">{dataset ? (datasetContract(dataset) ?? dataset.instrument) : "—"}</span>
+        </Row>
+        <Row label="Range" testId="sum-range">
+          {RANGE_LABELS[state.range]}
+          {range && (
+            <span className="block text-zinc-400">
+              {range.fromDate} → {range.toDate} · {range.sessions.length} session{range.sessions.length === 1 ? "" : "s"}
+            </span>
+          )}
+        </Row>
+        <Row label="Strategy" testId="sum-strategy">
+          {strategy?.name ?? "—"}
+          {fields.length > 0 && (
+            <ul className="font-mono text-xs text-zinc-400">
+              {fields.map((f) => (
+                <li key={f.key}>
+                  {f.key} = {state.params[f.key] || "default"}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Row>
+        <Row label="Fill model" testId="sum-fill">
+          {FILL_MODEL_LABELS[state.fill] ?? state.fill}
+        </Row>
+        <Row label="Latency" testId="sum-lat">
+          {state.lat || "0"} ms
+        </Row>
+        <Row label="Fee per side" testId="sum-fee">
+          {state.fee.trim() !== "" ? `$${state.fee}` : fee !== null ? `$${fee.toFixed(2)} (contract default)` : "contract default"}
+        </Row>
+        <Row label="Slippage" testId="sum-slip">
+          {state.slip || "0"} ticks
+        </Row>
+        <Row label="Session end" testId="sum-flat">
+          {state.flat ? "flatten" : "hold"}
+        </Row>
+        <Row label="Events" testId="sum-events">
+          {events === null ? "—" : `≈ ${formatInt(events)}`}
+        </Row>
+        <Row label="Duration" testId="sum-duration">
+          {events === null ? "—" : `≈ ${formatDuration(estimateDurationMs(events))}`}
+        </Row>
+      </dl>
+    </Panel>
+  );
+}
+
+function Row({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[96px_minmax(0,1fr)] gap-2 px-3 py-1.5">
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="min-w-0 text-zinc-200" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}

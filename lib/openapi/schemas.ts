@@ -1,0 +1,220 @@
+/**
+ * zod schemas of the API's response bodies, for the OpenAPI document (z.toJSONSchema) and for the
+ * test that checks real responses against it (test/openapi.test.ts). The DTOs themselves are
+ * TypeScript interfaces next to their services; these mirror them. Objects are "loose": a field
+ * added to a DTO does not break clients, a field removed or retyped fails the test.
+ */
+import { z } from "zod";
+
+const isoInstant = z.string().describe("ISO-8601 instant");
+const nullableIso = isoInstant.nullable();
+
+export const errorBodySchema = z
+  .object({
+    error: z.looseObject({
+      code: z.enum(["bad_request", "unauthenticated", "forbidden", "not_found", "conflict", "unprocessable", "strategy_failed", "time_limit", "cancelled", "unavailable", "internal"]),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+export const runSchema = z
+  .looseObject({
+    id: z.uuid(),
+    runId: z.uuid(),
+    name: z.string(),
+    status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]),
+    progress: z.number().min(0).max(1).describe("Fraction of events processed"),
+    eventsProcessed: z.number().int(),
+    eventsTotal: z.number().int(),
+    eventsPerSec: z.number(),
+    simTimeNs: z.string().nullable().describe("Simulated exchange time, ns since the epoch as a decimal string"),
+    equityUsd: z.number().nullable(),
+    etaMs: z.number().nullable(),
+    heartbeatAt: nullableIso,
+    stalled: z.boolean(),
+    attempt: z.number().int(),
+    error: z.string().nullable(),
+    finishedAt: nullableIso,
+    strategyId: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    config: z.record(z.string(), z.unknown()).describe("The run configuration (see RunConfig)"),
+    datasetId: z.number().int().nullable(),
+    datasetName: z.string(),
+    datasetVersion: z.number().int(),
+    datasetDeleted: z.boolean(),
+    visibility: z.enum(["private", "team"]),
+    engineVersion: z.string().nullable(),
+    seed: z.number().int(),
+    tags: z.array(z.string()),
+    notes: z.string().nullable(),
+    queuedAt: isoInstant,
+    startedAt: nullableIso,
+  })
+  .meta({ id: "Run" });
+
+export const tradeSchema = z
+  .looseObject({
+    seq: z.number().int(),
+    side: z.union([z.literal(1), z.literal(-1)]).describe("1 long, -1 short"),
+    qty: z.number().int(),
+    entryNs: z.string(),
+    exitNs: z.string(),
+    entryPrice: z.number(),
+    exitPrice: z.number(),
+    pnlUsd: z.number(),
+    feesUsd: z.number(),
+    netUsd: z.number(),
+  })
+  .meta({ id: "Trade" });
+
+export const metricsSchema = z
+  .looseObject({
+    netPnlUsd: z.number(),
+    grossPnlUsd: z.number(),
+    feesUsd: z.number(),
+    netPnlCents: z.number().int(),
+    grossPnlCents: z.number().int(),
+    feesCents: z.number().int(),
+    roundTrips: z.number().int(),
+    winners: z.number().int(),
+    losers: z.number().int(),
+    events: z.number().int(),
+    startingCashUsd: z.number(),
+    finalEquityUsd: z.number(),
+  })
+  .meta({ id: "ResultMetrics" });
+
+const equitySchema = z.object({ tsMs: z.array(z.number()), equityUsd: z.array(z.number()) });
+
+export const runResultSchema = z
+  .looseObject({
+    runId: z.uuid(),
+    metrics: metricsSchema,
+    statistics: z.record(z.string(), z.unknown()).nullable().describe("Full statistics (lib/statistics/README.md)"),
+    equity: equitySchema,
+    tradeCount: z.number().int(),
+    resultHash: z.string(),
+    trades: z.array(tradeSchema),
+  })
+  .meta({ id: "RunResult" });
+
+export const tradesPageSchema = z
+  .looseObject({
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int(),
+    pages: z.number().int(),
+    trades: z.array(tradeSchema.extend({ durationMs: z.number() })),
+  })
+  .meta({ id: "TradesPage" });
+
+export const datasetSchema = z
+  .looseObject({
+    id: z.number().int(),
+    name: z.string(),
+    instrument: z.string(),
+    schema: z.string().describe("Record schema of the data: trades, mbo, ..."),
+    version: z.number().int(),
+    status: z.string(),
+    description: z.string().nullable(),
+    recordCount: z.number().int(),
+    start: nullableIso,
+    end: nullableIso,
+    provenance: z.unknown(),
+    createdAt: isoInstant,
+  })
+  .meta({ id: "Dataset" });
+
+export const coverageSchema = z
+  .looseObject({
+    calendarVersion: z.string(),
+    sessions: z.array(
+      z.object({
+        sessionDate: z.string(),
+        kind: z.enum(["regular", "early-close", "holiday-halt"]),
+        holiday: z.string().nullable(),
+        ticks: z.number().int(),
+        gap: z.boolean(),
+      }),
+    ),
+    gaps: z.number().int(),
+    outsideSessions: z.number().int(),
+    rolls: z.array(z.object({ sessionDate: z.string(), from: z.string(), to: z.string() })),
+  })
+  .meta({ id: "Coverage" });
+
+export const datasetDetailSchema = datasetSchema.extend({ coverage: coverageSchema }).meta({ id: "DatasetDetail" });
+
+export const strategySchema = z
+  .looseObject({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    paramsJsonSchema: z.record(z.string(), z.unknown()).describe("JSON Schema of the parameters"),
+    defaults: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "Strategy" });
+
+export const shareLinkSchema = z
+  .looseObject({
+    id: z.uuid(),
+    runId: z.uuid(),
+    runName: z.string(),
+    includeCode: z.boolean(),
+    createdAt: isoInstant,
+    expiresAt: nullableIso,
+    revokedAt: nullableIso,
+    active: z.boolean(),
+  })
+  .meta({ id: "ShareLink" });
+
+export const createdShareLinkSchema = shareLinkSchema.extend({ token: z.string(), path: z.string() }).meta({ id: "CreatedShareLink" });
+
+export const sharedRunSchema = z
+  .looseObject({
+    name: z.string(),
+    strategyId: z.string(),
+    datasetName: z.string(),
+    result: runResultSchema.omit({ runId: true }),
+  })
+  .meta({ id: "SharedRun" });
+
+export const meSchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["admin", "analyst"]) }).meta({ id: "Me" });
+
+export const userSchema = z
+  .looseObject({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["admin", "analyst"]), createdAt: isoInstant })
+  .meta({ id: "User" });
+
+export const tokenSchema = z
+  .looseObject({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: isoInstant, lastUsedAt: nullableIso, revokedAt: nullableIso })
+  .meta({ id: "ApiToken" });
+
+export const createdTokenSchema = z.object({ id: z.string(), token: z.string().describe("Shown once"), prefix: z.string() }).meta({ id: "CreatedApiToken" });
+
+export const healthSchema = z
+  .looseObject({
+    status: z.enum(["ok", "degraded", "down"]),
+    database: z.looseObject({ ok: z.boolean() }),
+    queue: z.looseObject({ ok: z.boolean() }),
+    workers: z.looseObject({ ok: z.boolean(), alive: z.number().int() }),
+  })
+  .meta({ id: "Health" });
+
+/** Import reports and comparisons: documented by their main fields only. */
+export const importRunSchema = z.looseObject({ id: z.string(), status: z.string() }).meta({ id: "ImportRun" });
+export const importJobSchema = z.looseObject({ id: z.string(), status: z.string() }).meta({ id: "ImportJob" });
+export const looseRecordSchema = z.record(z.string(), z.unknown());
+export const importUploadSchema = z.object({
+  dataset: z.string().describe("Target dataset name"),
+  format: z.string().default("auto"),
+  instrument: z.string().optional(),
+  rules: z.string().optional().describe("Validation rules as JSON, for a new dataset"),
+  files: z.array(z.string().meta({ format: "binary" })).min(1).describe("One or more data files"),
+});
+export const comparisonSchema = z.record(z.string(), z.unknown()).meta({ id: "Comparison" });
+
+/** The tokens route's body (declared inline there: route files may export only handlers). */
+export const createTokenBodySchema = z.object({ name: z.string().trim().min(1).max(100).default("api") });
