@@ -8,7 +8,10 @@
  *   (b) BacktestEngine with sma-cross (60 s bars, 10/30) and l1-trades, fed in chunks of 200k trades
  *       as the worker does;
  *   (c) for information, the engine with a strategy that has an onTrade handler (one call per trade
- *       reading the trade's price), to show what per-trade strategies cost.
+ *       reading the trade's price), to show what per-trade strategies cost;
+ *   (d) for information, orb-bracket: onTrade, the CME session clock (sessions, timers), stop
+ *       entries with brackets and OCO (the synthetic sessions follow the Globex open and break but
+ *       also cover weekends, where orders are rejected as market-closed).
  * Prints a table and one JSON line: the cold first run, then the median and best of `runs` timed
  * runs after 3 warm-up runs (steady state, JIT warm; on a shared machine interference only adds
  * time, so best is the cleaner figure).
@@ -19,6 +22,7 @@ import { defineInstrument } from "../lib/engine/instrument";
 import { SeededRandom } from "../lib/market/random";
 import { allocateTradeColumns, type TradeColumns } from "../lib/market/trade-columns";
 import { defineStrategy, type StrategyModule } from "../lib/engine/strategy";
+import { orbBracket } from "../lib/strategies/orb-bracket";
 import { smaCross } from "../lib/strategies/sma-cross";
 import { z } from "zod";
 import { measure, time } from "./support/measure";
@@ -115,6 +119,7 @@ const events = batches.reduce((sum, b) => sum + b.length, 0);
 const plain = measure(() => plainLoop(batches), WARMUP, RUNS);
 const engine = measure(() => engineRun(batches), WARMUP, RUNS);
 const withOnTrade = measure(() => engineRun(batches, perTrade, {}), WARMUP, RUNS);
+const orb = measure(() => engineRun(batches, orbBracket, {}), WARMUP, RUNS);
 
 const rate = (ms: number) => events / (ms / 1000);
 const fmt = (eventsPerSec: number) => `${(eventsPerSec / 1e6).toFixed(1)}M/s`.padStart(10);
@@ -127,7 +132,7 @@ console.log(
     `${RUNS} timed runs after ${WARMUP} warm-up runs; node ${process.version}`,
 );
 console.log("case                   cold ms  median ms    best ms   cold ev/s  median ev/s   best ev/s");
-for (const [name, m] of [["plain loop (p x s)", plain], ["engine sma-cross", engine], ["engine onTrade (info)", withOnTrade]] as const) {
+for (const [name, m] of [["plain loop (p x s)", plain], ["engine sma-cross", engine], ["engine onTrade (info)", withOnTrade], ["orb-bracket (info)", orb]] as const) {
   console.log(
     `${name.padEnd(21)} ${m.coldMs.toFixed(1).padStart(8)} ${m.medianMs.toFixed(1).padStart(10)} ${m.bestMs.toFixed(1).padStart(10)} ` +
       `${fmt(rate(m.coldMs))}   ${fmt(rate(m.medianMs))}  ${fmt(rate(m.bestMs))}`,
@@ -149,6 +154,8 @@ console.log(
     ratio: { median: Number(ratioMedian.toFixed(3)), best: Number(ratioBest.toFixed(3)) },
     engineFills: engine.value,
     onTradeEventsPerSec: { median: Math.round(rate(withOnTrade.medianMs)), best: Math.round(rate(withOnTrade.bestMs)) },
+    orbBracketEventsPerSec: { median: Math.round(rate(orb.medianMs)), best: Math.round(rate(orb.bestMs)) },
+    orbBracketFills: orb.value,
     plainChecksum: plain.value,
     node: process.version,
   }),

@@ -19,6 +19,8 @@ export interface BacktestCommandOptions {
   to?: string;
   fillModel?: string;
   latencyMs?: string;
+  /** Further run configuration (JSON object), merged under the explicit options. */
+  config?: string;
   feePerSide?: string;
   seed?: string;
 }
@@ -39,7 +41,16 @@ export async function backtestCommand(db: Db, pool: pg.Pool, o: BacktestCommandO
       throw badRequest("--params must be a JSON object");
     }
   }
+  let extra: Record<string, unknown> = {};
+  if (o.config) {
+    try {
+      extra = z.record(z.string(), z.unknown()).parse(JSON.parse(o.config));
+    } catch {
+      throw badRequest("--config must be a JSON object");
+    }
+  }
   const config = runConfigSchema.parse({
+    ...extra,
     ...(o.fillModel ? { fillModel: o.fillModel } : {}),
     ...(o.from ? { from: new Date(o.from).toISOString() } : {}),
     ...(o.to ? { to: new Date(o.to).toISOString() } : {}),

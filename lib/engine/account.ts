@@ -3,7 +3,9 @@
  *
  * equity = startingCash + realised + unrealised(mark) - fees, all in cents, exact.
  * Fees are charged per contract per side at every fill (the exit of a reversal and its new entry
- * each pay their own side).
+ * each pay their own side). Daily settlement (`settle`) marks the position to the settlement price:
+ * its unrealised P&L becomes realised (cash) and the lots restart from that price, so equity does
+ * not change at a settlement.
  */
 import type { Instrument } from "./instrument";
 import type { Side } from "./order";
@@ -50,5 +52,13 @@ export class Account {
     this.fees += fee;
     this.roundTrips.record(side, priceTicks, tsNs, change, this.position.qty);
     return fee;
+  }
+
+  /** Daily settlement at `priceTicks`: returns the variation moved to realised P&L, cents. */
+  settle(priceTicks: number): number {
+    const cents = this.position.markTo(priceTicks) * this.instrument.tickValueCents;
+    this.realised += cents;
+    this.roundTrips.addVariation(cents);
+    return cents;
   }
 }

@@ -1,116 +1,69 @@
 /**
- * The backtest loop: replays trade batches in time order through a strategy, a fill model and an
- * account. Pure, synchronous, deterministic: no I/O, no wall clock, randomness only from `seed`.
+ * The backtest loop: replays trade batches in time order through a strategy, a simulated venue
+ * (venue.ts: working orders, fill model, links, account) and a clock of scheduled events
+ * (event-queue.ts: timers, delayed fill reports, order expiries, session boundaries). Pure,
+ * synchronous, deterministic: no I/O, no wall clock, randomness only from `seed`.
  *
  * Ordering invariant, for each trade i at time t (ts_recv, the local receipt time):
- *   1. clocks that reach their interval end at or before t close first: the strategy's bar
- *      (onBar, which may submit orders), then the equity interval (an equity point);
+ *   1. everything due at or before t happens first, in time order (ties: bar, equity point,
+ *      scheduled events in scheduling order): the strategy's bar closes (onBar, which may submit
+ *      orders), equity points, timers (onTimer), fill reports delayed by the response latency
+ *      (onFill), GTD/DAY expiries, session opens/closes (onSessionOpen/onSessionClose, settlement),
+ *      session-end flattening, contract expiry;
  *   2. trade i is delivered: working orders that were active before it (submitted at s with
- *      s + latency <= t) are matched against it by the fill model (fills, then onFill);
+ *      s + entry latency <= t) are matched against it by the fill model (fills, then onFill unless
+ *      delayed) - unless the market is closed or the contract expired: then nothing fills;
  *   3. onTrade(ctx, i).
- * Orders submitted in step 2 or 3 wait for a later trade. At end of data (finish): the final bar
- * closes (clock = last trade time), working orders are cancelled (no trade will ever reach them),
- * an open position is closed at the last trade price ("end-of-data" fill), then onEnd.
- * Working orders are matched in submission order. A stop elected by trade i fills on trade i.
+ * Orders submitted in step 2 or 3 wait for a later trade. At end of data (finish): events due at or
+ * before the last trade fire, the final bar closes (clock = last trade time), working orders are
+ * cancelled, an open position is closed at the last trade price ("end-of-data" fill), delayed fill
+ * reports still pending are delivered, then onEnd. Events after the last trade never fire.
  *
- * Order management (see order.ts and fill-model.ts for the price rules): cancel and modify act
- * immediately, without latency; a modification is a replace - it keeps the order id, re-checks
- * whether a limit is marketable against the last trade, and restarts the entry latency. DAY
- * orders are cancelled when the next batch begins or at finish (the engine gets one batch per
- * session). IOC/FOK orders are cancelled after the one trade they are matched against. A
- * reduce-only order is rejected unless it is opposite the position and no larger than it, and is
- * cancelled instead of filled if the position changed so that it no longer would be. Invalid
- * requests (quantity, price off the integer tick grid, reduce-only) are rejected and reported to
- * onOrderRejected; submitMarket keeps throwing on invalid input.
+ * Market hours (option `calendar`, see engine-config.ts): with the CME calendar, orders sent while
+ * the market is closed (outside a session, in the daily break, in a halt) are rejected with
+ * "market-closed" (a choice: the venue has no pre-open queue in this model), nothing fills while it
+ * is closed, working market orders are cancelled at a close or halt, DAY orders expire at their
+ * session's close. Without it (the default for strategies without session handlers), DAY orders
+ * are cancelled when the next batch begins and the market is always open. Futures lifecycle:
+ * optional daily settlement at each close (mark-to-market at the session's last trade), optional
+ * flattening N seconds before each close, and the contract's last trading time (instrument
+ * `lastTradeNs`): working orders are cancelled, the position is closed at the last trade before it
+ * ("expiry" fill) and later orders are rejected ("contract-expired").
  *
  * Hot loop: times are float offsets (exact integers) from the batch origin; the engine keeps one
- * "wake" offset = min(bar end, equity interval end, activation of orders that need the next
- * trade: market, marketable or IOC limits, orders still inside their latency), and a price band
- * for resting orders: wake when p <= bandBelow (highest buy-limit / sell-stop trigger) or
- * p >= bandAbove (lowest sell-limit / buy-stop trigger). Without onTrade and without resting
- * orders, a trade costs one load and one compare; with resting orders, two loads and three
- * compares. Everything else (bars, fills, BigInt timestamps, allocations) happens only at
- * wake-ups. With onTrade, one handler call per trade.
+ * "wake" offset = min(bar end, equity interval end, next scheduled event, activation of orders
+ * that need the next trade: market, marketable or IOC limits, elected stops, orders still inside
+ * their latency), and a price band for resting orders: wake when p <= bandBelow or p >= bandAbove.
+ * Without onTrade and without resting orders, a trade costs one load and one compare; with resting
+ * orders, two loads and three compares. Everything else (bars, fills, events, BigInt timestamps,
+ * allocations) happens only at wake-ups. With onTrade, one handler call per trade.
  *
  * Batches: a batch is one TradeColumns (one session); `processBatch` is resumable in chunks.
  * A call continues the current batch when it passes the same object and origin with `from` equal
  * to where the previous call stopped; otherwise the batch is new (a reader may refill one object).
  * Trades must be in non-decreasing time order within and across batches; the engine checks it
  * across batches only (once per batch), within a batch it trusts the TradeColumns contract.
- *
- * Extension points: new order types add a price rule to the fill model and its `wakeBand`
- * (brackets/OCO would link orders here); quote and book events get their own replay loops feeding
- * the same clock and venue; latency becomes a LatencyModel (entry and response legs); session calendars and rolls sit above
- * the engine, which already handles session gaps between batches.
  */
 import { z } from "zod";
 import { AppError } from "../errors";
 import { SeededRandom } from "../market/random";
 import type { TradeColumns } from "../market/trade-columns";
 import { Account } from "./account";
-import type { Fill, FillReason } from "./fill";
-import {
-  createFillModel,
-  FILL_MODEL_NAMES,
-  LIMIT_FILL_RULES,
-  type FillModel,
-  type FillModelName,
-  type LimitFillRule,
-  type PriceBand,
-  type TradeMatch,
-} from "./fill-model";
-import { instrumentSchema, type Instrument } from "./instrument";
+import { engineOptionsSchema, type BacktestEngineConfig } from "./engine-config";
+import { EventQueue, type ScheduledEvent } from "./event-queue";
+import type { Fill } from "./fill";
+import { createFillModel, type PriceBand } from "./fill-model";
 import { IntervalClock } from "./interval-clock";
-import {
-  assertOrderRequest,
-  assertSide,
-  createMarketOrder,
-  isLimitLike,
-  isValidPriceTicks,
-  isValidQty,
-  remainingQty,
-  type Order,
-  type OrderModification,
-  type OrderRejectReason,
-  type RestingOrder,
-  type RestingOrderOptions,
-  type Side,
-} from "./order";
+import { LatencyModel, latencyConfigSchema } from "./latency-model";
+import type { Order, OrderRejectReason } from "./order";
+import { MarketHours, type SessionListener } from "./market-hours";
 import { computeMetrics, type BacktestResult } from "./result";
-import type { StrategyContext, StrategyHandlers, StrategyModule, TimeBar } from "./strategy";
+import { SimClock } from "./sim-clock";
+import { createStrategyContext } from "./strategy-context";
+import type { StrategyContext, StrategyHandlers, TimeBar } from "./strategy";
+import { Venue, type VenueHost } from "./venue";
 
-export interface BacktestEngineConfig {
-  readonly instrument: Instrument;
-  readonly strategy: StrategyModule;
-  /** Raw strategy parameters; validated (and defaulted) with the strategy's paramsSchema. */
-  readonly params: unknown;
-  readonly fillModel: FillModelName;
-  readonly startingCashCents: number;
-  /** Overrides the instrument's fee per contract per side, cents. */
-  readonly feePerSideCents?: number;
-  /** Seed of ctx.random() (SeededRandom), a non-negative safe integer. */
-  readonly seed: number;
-  /** Entry latency, ns (default 0). */
-  readonly latencyNs?: number;
-  /** Adverse slippage, ticks (default 0). */
-  readonly slippageTicks?: number;
-  /** Equity sampling interval, seconds (default 60). */
-  readonly equityIntervalSeconds?: number;
-  /** When a resting limit fills on trade-only data (default "through"; see fill-model.ts). */
-  readonly limitFillRule?: LimitFillRule;
-}
-
-const engineOptionsSchema = z.object({
-  instrument: instrumentSchema,
-  fillModel: z.enum(FILL_MODEL_NAMES as [FillModelName, ...FillModelName[]]),
-  startingCashCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  feePerSideCents: z.number().int().min(0).max(1_000_000).optional(),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  latencyNs: z.number().int().min(0).max(60e9).default(0),
-  slippageTicks: z.number().int().min(0).max(10_000).default(0),
-  equityIntervalSeconds: z.number().int().min(1).max(86_400).default(60),
-  limitFillRule: z.enum(LIMIT_FILL_RULES as [LimitFillRule, ...LimitFillRule[]]).default("through"),
-});
+export type { BacktestEngineConfig } from "./engine-config";
 
 export interface EngineSnapshot {
   readonly eventsProcessed: number;
@@ -118,14 +71,6 @@ export interface EngineSnapshot {
   readonly simTimeNs: bigint;
   readonly equityCents: number;
   readonly positionQty: number;
-}
-
-interface WorkingOrder {
-  readonly order: Order;
-  /** Earliest trade time (offset from the batch origin) the order may fill at. */
-  activeAtOffset: number;
-  /** Ordinal of the batch the order was submitted in (DAY orders end with it). */
-  readonly batch: number;
 }
 
 /** "failed": a handler or the data raised an error; the engine refuses further calls. */
@@ -150,6 +95,7 @@ class ClosedTimeBar implements TimeBar {
     return this.baseNs + BigInt(this.endOffset - this.periodNs);
   }
 }
+
 const EMPTY_TRADES: TradeColumns = {
   length: 0,
   baseNs: 0n,
@@ -160,23 +106,24 @@ const EMPTY_TRADES: TradeColumns = {
   side: new Int8Array(0),
 };
 
-export class BacktestEngine {
+export class BacktestEngine implements VenueHost, SessionListener {
   private readonly strategyId: string;
   private readonly handlers: StrategyHandlers;
-  private readonly fillModel: FillModel;
   private readonly account: Account;
+  private readonly venue: Venue;
+  private readonly latency: LatencyModel;
   private readonly random: SeededRandom;
   private readonly ctx: StrategyContext;
   private readonly barClock: IntervalClock | null;
   private readonly equityClock: IntervalClock;
+  private readonly clock = new SimClock();
+  private readonly queue = new EventQueue();
 
   private stage: Stage = "idle";
-  private batch: TradeColumns = EMPTY_TRADES;
-  private baseNs = 0n;
-  /** baseNs = baseMs * 1e6 + baseSubMsNs, for ms timestamps without BigInt. */
+  batch: TradeColumns = EMPTY_TRADES;
+  /** clock.baseNs = baseMs * 1e6 + baseSubMsNs, for ms timestamps without BigInt. */
   private baseMs = 0;
   private baseSubMsNs = 0;
-  private batchOrdinal = -1;
   private nextIndex = 0;
   private eventsProcessed = 0;
 
@@ -186,22 +133,14 @@ export class BacktestEngine {
   private bandBelow = -Infinity;
   private bandAbove = Infinity;
   private readonly band: PriceBand = { atOrBelow: -Infinity, atOrAbove: Infinity };
-  /** Simulation time seen by handlers, offset from the batch origin. */
-  private nowOffset = 0;
-  private lastTsOffset = 0;
-  private lastPriceTicks = Number.NaN;
-  private lastIndex = -1;
 
-  private readonly working: WorkingOrder[] = [];
-  /** Signed remaining quantity of the working orders. */
-  private workingQty = 0;
-  private readonly cancelled: Order[] = [];
-  private readonly fills: Fill[] = [];
   private readonly equityTsMs: number[] = [];
   private readonly equityCents: number[] = [];
-  private nextOrderId = 1;
-  private nextFillId = 1;
-  private readonly match: TradeMatch = { qty: 0, priceTicks: 0, triggered: false, rule: undefined };
+
+  private readonly hours: MarketHours;
+  private readonly dailySettlement: boolean;
+  /** Pending timers: id -> time. */
+  private readonly timers = new Map<number, bigint>();
 
   constructor(config: BacktestEngineConfig) {
     const options = engineOptionsSchema.safeParse(config);
@@ -218,15 +157,32 @@ export class BacktestEngine {
     const o = options.data;
     this.strategyId = strategy.id;
     this.handlers = strategy.create(params.data);
-    this.fillModel = createFillModel(o.fillModel, { latencyNs: o.latencyNs, slippageTicks: o.slippageTicks, limitFillRule: o.limitFillRule });
+    const latency = latencyConfigSchema.parse(o.latency ?? { entry: { kind: "constant", ns: o.latencyNs } });
+    this.latency = new LatencyModel(latency.entry, latency.response, o.seed);
+    const fillModel = createFillModel(o.fillModel, {
+      latencyNs: latency.entry.kind === "constant" ? latency.entry.ns : 0,
+      slippageTicks: o.slippageTicks,
+      limitFillRule: o.limitFillRule,
+      partialFills: o.partialFills,
+      marketFillsTradeSize: o.marketFillsTradeSize,
+    });
     this.account = new Account(o.instrument, o.startingCashCents, o.feePerSideCents ?? o.instrument.feePerSideCents);
+    this.venue = new Venue(this.clock, this.account, fillModel, this.latency, this);
     this.random = new SeededRandom(o.seed);
     this.equityClock = new IntervalClock(o.equityIntervalSeconds * 1e9);
     if (this.handlers.onBar !== undefined && this.handlers.barIntervalNs === undefined) {
       throw new AppError("internal", `Strategy "${strategy.id}" handles bars but declares no barIntervalNs`);
     }
     this.barClock = this.handlers.onBar === undefined ? null : new IntervalClock(this.handlers.barIntervalNs!);
-    this.ctx = this.createContext();
+    const wantsSessions = this.handlers.onSessionOpen !== undefined || this.handlers.onSessionClose !== undefined;
+    const calendar = o.calendar === undefined ? wantsSessions || o.dailySettlement || o.flattenAtSessionEnd !== undefined : o.calendar !== "none";
+    if (!calendar && (o.dailySettlement || o.flattenAtSessionEnd !== undefined || wantsSessions)) {
+      throw new AppError("bad_request", "Session handlers, daily settlement and flattening need a calendar (calendar: \"cme-equity\")");
+    }
+    this.dailySettlement = o.dailySettlement;
+    const flattenNs = o.flattenAtSessionEnd === undefined ? null : BigInt(o.flattenAtSessionEnd.secondsBeforeClose) * 1_000_000_000n;
+    this.hours = new MarketHours({ calendar, dailySettlement: o.dailySettlement, flattenNs }, this.clock, this.queue, this.venue, this.account, this);
+    this.ctx = createStrategyContext(this, this.clock, this.venue, this.account, this.random);
   }
 
   /**
@@ -241,7 +197,7 @@ export class BacktestEngine {
       throw new AppError("internal", `processBatch: invalid range [${from}, ${to}) for a batch of ${batch.length} trades`);
     }
     if (from === to) return;
-    const sameBatch = batch === this.batch && batch.baseNs === this.baseNs && from !== 0;
+    const sameBatch = batch === this.batch && batch.baseNs === this.clock.baseNs && from !== 0;
     if (sameBatch && from !== this.nextIndex) {
       throw new AppError("internal", `processBatch: chunk starts at ${from}, expected ${this.nextIndex}`);
     }
@@ -255,10 +211,11 @@ export class BacktestEngine {
       throw error;
     }
 
+    const clock = this.clock;
     this.nextIndex = to;
-    this.lastIndex = to - 1;
-    this.lastTsOffset = batch.tsOffsetNs[to - 1];
-    this.lastPriceTicks = batch.priceTicks[to - 1];
+    clock.lastIndex = to - 1;
+    clock.lastTsOffset = batch.tsOffsetNs[to - 1];
+    clock.lastPriceTicks = batch.priceTicks[to - 1];
     this.eventsProcessed += to - from;
   }
 
@@ -275,38 +232,33 @@ export class BacktestEngine {
 
   private end(): BacktestResult {
     if (this.stage === "idle") this.start(0);
+    const clock = this.clock;
     const hasTrades = this.eventsProcessed > 0;
+    if (hasTrades) this.fireDue(clock.lastTsOffset, false);
     this.stage = "ending";
-    this.nowOffset = this.lastTsOffset;
+    clock.nowOffset = clock.lastTsOffset;
 
     const bars = this.barClock;
     if (bars !== null && bars.isOpen) this.closeBar(bars);
 
-    for (const { order } of this.working) {
-      if (order.status !== "working") continue;
-      order.status = "cancelled";
-      this.cancelled.push(order);
-    }
-    this.working.length = 0;
-    this.workingQty = 0;
+    const venue = this.venue;
+    venue.cancelAll();
+    venue.working.length = 0;
+    venue.finished = true;
     this.stage = "finished";
 
     const positionQty = this.account.position.qty;
-    if (positionQty !== 0) {
-      const side: Side = positionQty > 0 ? -1 : 1;
-      const tsNs = this.baseNs + BigInt(this.lastTsOffset);
-      const order = createMarketOrder(this.nextOrderId++, side, Math.abs(positionQty), tsNs);
-      this.applyFill(order, order.qty, this.lastPriceTicks, this.lastTsOffset, tsNs, {
-        model: "end-of-data",
-        batch: this.batchOrdinal,
-        tradeIndex: this.lastIndex,
-        tradeTsNs: tsNs,
-        latencyNs: 0,
-        slippageTicks: 0,
-      });
-    } else if (hasTrades) {
-      this.recordEquity(this.lastTsOffset);
+    if (positionQty !== 0) venue.closePosition("end-of-data");
+    else if (hasTrades) this.recordEquity(clock.lastTsOffset);
+
+    // Fill reports still in flight reach the strategy now, in order; nothing else fires any more.
+    while (this.queue.size > 0) {
+      const { atNs, event } = this.queue.pop();
+      if (event.kind !== "fill-report") continue;
+      clock.nowOffset = clock.offsetOf(atNs);
+      this.deliverFill(venue.fills[event.fillIndex]);
     }
+    clock.nowOffset = clock.lastTsOffset;
 
     try {
       this.handlers.onEnd?.(this.ctx);
@@ -319,20 +271,21 @@ export class BacktestEngine {
     return {
       events: this.eventsProcessed,
       trades,
-      fills: this.fills,
-      cancelledOrders: this.cancelled,
+      fills: venue.fills,
+      cancelledOrders: venue.cancelled,
       equity: { tsMs: this.equityTsMs, equityCents: this.equityCents },
       metrics: computeMetrics(trades, this.account.realisedCents, this.account.feesCents),
       startingCashCents: this.account.startingCashCents,
       finalEquityCents,
       finalPositionQty: this.account.position.qty,
+      ...(this.dailySettlement ? { settlements: this.hours.settlements } : {}),
     };
   }
 
   snapshot(): EngineSnapshot {
     return {
       eventsProcessed: this.eventsProcessed,
-      simTimeNs: this.eventsProcessed === 0 ? 0n : this.baseNs + BigInt(this.lastTsOffset),
+      simTimeNs: this.eventsProcessed === 0 ? 0n : this.clock.baseNs + BigInt(this.clock.lastTsOffset),
       equityCents: this.currentEquityCents(),
       positionQty: this.account.position.qty,
     };
@@ -388,14 +341,15 @@ export class BacktestEngine {
     const px = batch.priceTicks;
     const onTrade = this.handlers.onTrade!;
     const ctx = this.ctx;
+    const clock = this.clock;
     for (let i = from; i < to; i++) {
       const t = ts[i];
       const p = px[i];
       if (t >= this.wakeOffset || p <= this.bandBelow || p >= this.bandAbove) this.wakeAt(batch, i, from);
-      this.lastIndex = i;
-      this.lastTsOffset = t;
-      this.lastPriceTicks = p;
-      this.nowOffset = t;
+      clock.lastIndex = i;
+      clock.lastTsOffset = t;
+      clock.lastPriceTicks = p;
+      clock.nowOffset = t;
       try {
         onTrade(ctx, i);
       } catch (error) {
@@ -404,177 +358,245 @@ export class BacktestEngine {
     }
   }
 
-  /** The slow path for trade i: close due intervals, deliver the trade to working orders. */
+  /** The slow path for trade i: fire what is due, deliver the trade to working orders. */
   private wakeAt(batch: TradeColumns, i: number, from: number): void {
     const ts = batch.tsOffsetNs;
     const t = ts[i];
+    const clock = this.clock;
     if (i > from) {
-      this.lastIndex = i - 1;
-      this.lastTsOffset = ts[i - 1];
-      this.lastPriceTicks = batch.priceTicks[i - 1];
+      clock.lastIndex = i - 1;
+      clock.lastTsOffset = ts[i - 1];
+      clock.lastPriceTicks = batch.priceTicks[i - 1];
     }
+    this.fireDue(t, true);
     const bars = this.barClock;
-    if (bars !== null && t >= bars.endOffset) {
-      if (bars.isOpen) {
-        this.nowOffset = bars.endOffset;
-        this.closeBar(bars);
-      }
-      bars.openAt(t);
-    }
+    if (bars !== null && t >= bars.endOffset) bars.openAt(t);
     const equity = this.equityClock;
-    if (t >= equity.endOffset) {
-      if (equity.isOpen) this.recordEquity(equity.endOffset);
-      equity.openAt(t);
-    }
+    if (t >= equity.endOffset) equity.openAt(t);
 
-    this.lastIndex = i;
-    this.lastTsOffset = t;
-    this.lastPriceTicks = batch.priceTicks[i];
-    this.nowOffset = t;
-    if (this.working.length > 0) this.matchWorkingOrders(batch, i, t);
+    clock.lastIndex = i;
+    clock.lastTsOffset = t;
+    clock.lastPriceTicks = batch.priceTicks[i];
+    clock.nowOffset = t;
+    if (this.venue.working.length > 0 && this.hours.open) this.venue.matchTrade(batch, i, t);
     this.updateWake();
   }
 
-  private matchWorkingOrders(batch: TradeColumns, i: number, t: number): void {
-    const working = this.working;
-    // Orders submitted while this trade is being handled (from onFill) are appended past `n` and
-    // wait for a later trade.
-    const n = working.length;
-    let kept = 0;
-    for (let k = 0; k < n; k++) {
-      const entry = working[k];
-      const order = entry.order;
-      if (entry.activeAtOffset <= t && order.status === "working") {
-        const match = this.match;
-        match.qty = 0;
-        match.triggered = false;
-        this.fillModel.matchTrade(order, batch, i, match);
-        if (order.type !== "market") {
-          if (match.triggered && (order.type === "stop" || order.type === "stop-limit")) {
-            order.trigger = { batch: this.batchOrdinal, tradeIndex: i, tradeTsNs: this.baseNs + BigInt(t), tradePriceTicks: batch.priceTicks[i] };
-          }
-          // A limit is an aggressor at one trade at most: its first matchable one (or its electing one).
-          if (isLimitLike(order)) order.marketable = false;
-        }
-        if (match.qty > 0) {
-          if (match.qty > remainingQty(order)) {
-            throw new AppError("internal", `Fill model ${this.fillModel.name} overfilled order ${order.id}`);
-          }
-          if (order.type !== "market" && order.reduceOnly && !this.reduces(order.side, match.qty)) {
-            this.cancelOrder(order);
-          } else {
-            this.fillMatched(order, batch, i, t);
-          }
-        }
-        if (order.type !== "market" && order.status === "working" && isImmediate(order) && isLimitLike(order)) this.cancelOrder(order);
+  /**
+   * Closes bars and equity intervals and fires scheduled events due at or before offset `t`, in
+   * time order (ties: bar, equity, events). `closeIntervals` is false at the end of data.
+   */
+  private fireDue(t: number, closeIntervals: boolean): void {
+    const clock = this.clock;
+    const bars = this.barClock;
+    const equity = this.equityClock;
+    const queue = this.queue;
+    for (;;) {
+      const barEnd = closeIntervals && bars !== null && bars.isOpen && bars.endOffset <= t ? bars.endOffset : Infinity;
+      const equityEnd = closeIntervals && equity.isOpen && equity.endOffset <= t ? equity.endOffset : Infinity;
+      const eventAt = queue.headOffset <= t ? queue.headOffset : Infinity;
+      const next = Math.min(barEnd, equityEnd, eventAt);
+      if (next === Infinity) return;
+      if (barEnd === next) {
+        clock.nowOffset = barEnd;
+        this.closeBar(bars!);
+      } else if (equityEnd === next) {
+        this.recordEquity(equityEnd);
+        equity.isOpen = false;
+      } else {
+        const { atNs, event } = queue.pop();
+        clock.nowOffset = clock.offsetOf(atNs);
+        this.fire(atNs, event);
       }
-      if (order.status === "working") working[kept++] = entry;
     }
-    for (let k = n; k < working.length; k++) working[kept++] = working[k];
-    working.length = kept;
   }
 
-  private fillMatched(order: Order, batch: TradeColumns, i: number, t: number): void {
-    const match = this.match;
-    const tsNs = this.baseNs + BigInt(t);
-    this.workingQty -= order.side * match.qty;
-    const model = this.fillModel;
-    const base = { model: model.name, batch: this.batchOrdinal, tradeIndex: i, tradeTsNs: tsNs, latencyNs: model.latencyNs, slippageTicks: model.slippageTicks };
-    // Market fills keep the original reason shape (result hashes of market-only runs are unchanged).
-    const reason: FillReason =
-      order.type === "market"
-        ? base
-        : order.type === "limit" || order.trigger === null
-          ? { ...base, rule: match.rule }
-          : { ...base, rule: match.rule, trigger: { ...order.trigger, stopPriceTicks: order.stopPriceTicks } };
-    this.applyFill(order, match.qty, match.priceTicks, t, tsNs, reason);
+  private fire(atNs: bigint, event: ScheduledEvent): void {
+    switch (event.kind) {
+      case "timer":
+        this.timers.delete(event.timerId);
+        try {
+          this.handlers.onTimer!(this.ctx, event.timerId);
+        } catch (error) {
+          throw this.asStrategyError(error, "onTimer");
+        }
+        return;
+      case "fill-report":
+        this.deliverFill(this.venue.fills[event.fillIndex]);
+        return;
+      case "order-expiry":
+        this.venue.expire(event.orderId);
+        return;
+      case "session-boundary":
+        this.hours.cross(atNs);
+        return;
+      case "session-flatten":
+        this.hours.flatten(event.sessionDate);
+        return;
+      case "contract-expiry":
+        this.hours.expire();
+        return;
+    }
   }
 
-  /** Whether a fill of `qty` on `side` reduces |position| without reversing it. */
-  private reduces(side: Side, qty: number): boolean {
-    const position = this.account.position.qty;
-    return position * side < 0 && qty <= Math.abs(position);
+  // ---- SessionListener --------------------------------------------------------------------
+
+  sessionOpened(sessionDate: string): void {
+    const handler = this.handlers.onSessionOpen;
+    if (handler === undefined) return;
+    try {
+      handler(this.ctx, sessionDate);
+    } catch (error) {
+      throw this.asStrategyError(error, "onSessionOpen");
+    }
   }
 
-  /** Recomputes the wake offset and the price band from the clocks and the working orders. */
+  sessionClosed(sessionDate: string): void {
+    const handler = this.handlers.onSessionClose;
+    if (handler === undefined) return;
+    try {
+      handler(this.ctx, sessionDate);
+    } catch (error) {
+      throw this.asStrategyError(error, "onSessionClose");
+    }
+  }
+
+  // ---- VenueHost ----------------------------------------------------------------------------
+
+  fillBooked(_order: Order, fill: Fill, t: number): void {
+    this.recordEquity(t);
+    const response = fill.reason.responseLatencyNs;
+    if (response === undefined) {
+      this.deliverFill(fill);
+      return;
+    }
+    this.queue.schedule(fill.tsNs + BigInt(response), { kind: "fill-report", fillIndex: fill.id - 1 });
+    this.requestWake(this.queue.headOffset);
+  }
+
+  rejected(order: Readonly<Order>, reason: OrderRejectReason): void {
+    const handler = this.handlers.onOrderRejected;
+    if (handler === undefined) return;
+    try {
+      handler(this.ctx, order, reason);
+    } catch (error) {
+      throw this.asStrategyError(error, "onOrderRejected");
+    }
+  }
+
+  scheduleExpiry(orderId: number, atNs: bigint): void {
+    this.queue.schedule(atNs, { kind: "order-expiry", orderId });
+    this.requestWake(this.queue.headOffset);
+  }
+
+  dayCloseNs(): bigint | null {
+    return this.hours.dayCloseNs();
+  }
+
+  // ---- ContextHost --------------------------------------------------------------------------
+
+  get marketOpen(): boolean {
+    return this.hours.open;
+  }
+
+  get sessionDate(): string | null {
+    return this.hours.sessionDate;
+  }
+
+  refreshWake(): void {
+    this.updateWake();
+  }
+
+  // ---- timers -------------------------------------------------------------------------------
+
+  setTimer(atNs: bigint, timerId: number): void {
+    if (this.handlers.onTimer === undefined) throw new AppError("strategy_failed", `Strategy "${this.strategyId}" sets a timer but has no onTimer handler`);
+    if (typeof atNs !== "bigint" || atNs < this.clock.nowNs()) {
+      throw new AppError("strategy_failed", `Timer ${timerId} is set in the past (${String(atNs)} < ${this.clock.nowNs()})`);
+    }
+    if (this.stage !== "running") return;
+    if (this.timers.has(timerId)) this.cancelTimer(timerId);
+    this.timers.set(timerId, atNs);
+    this.queue.schedule(atNs, { kind: "timer", timerId });
+    this.requestWake(this.queue.headOffset);
+  }
+
+  cancelTimer(timerId: number): boolean {
+    if (!this.timers.delete(timerId)) return false;
+    this.queue.remove((event) => event.kind === "timer" && event.timerId === timerId);
+    return true;
+  }
+
+  // ---- wake ---------------------------------------------------------------------------------
+
+  /** The next trade at or after `offset` must take the slow path. */
+  requestWake(offset: number): void {
+    if (offset < this.wakeOffset) this.wakeOffset = offset;
+  }
+
+  /** Recomputes the wake offset and the price band from the clocks, the queue and the working orders. */
   private updateWake(): void {
     let wake = this.equityClock.endOffset;
     if (this.barClock !== null && this.barClock.endOffset < wake) wake = this.barClock.endOffset;
-    let below = -Infinity;
-    let above = Infinity;
+    if (this.queue.headOffset < wake) wake = this.queue.headOffset;
     const band = this.band;
-    for (const entry of this.working) {
-      const order = entry.order;
-      if (order.status !== "working") continue;
-      if (this.needsNextTrade(entry)) {
-        if (entry.activeAtOffset < wake) wake = entry.activeAtOffset;
-      } else {
-        this.fillModel.wakeBand(order, band);
-        if (band.atOrBelow > below) below = band.atOrBelow;
-        if (band.atOrAbove < above) above = band.atOrAbove;
-      }
-    }
+    wake = this.venue.wake(wake, band);
     this.wakeOffset = wake;
-    this.bandBelow = below;
-    this.bandAbove = above;
-  }
-
-  /** Orders matched at their first trade whatever its price, or not yet past their latency. */
-  private needsNextTrade(entry: WorkingOrder): boolean {
-    const order = entry.order;
-    if (order.type === "market" || entry.activeAtOffset > this.lastTsOffset) return true;
-    return isLimitLike(order) && (order.marketable || isImmediate(order));
+    this.bandBelow = band.atOrBelow;
+    this.bandAbove = band.atOrAbove;
   }
 
   // ---- events ---------------------------------------------------------------------------------
 
   private start(firstOffset: number): void {
+    const clock = this.clock;
     this.stage = "running";
-    this.nowOffset = firstOffset;
-    this.lastTsOffset = firstOffset;
-    if (this.batchOrdinal >= 0) this.recordEquity(firstOffset);
+    clock.nowOffset = firstOffset;
+    clock.lastTsOffset = firstOffset;
+    if (clock.batchOrdinal >= 0) this.recordEquity(firstOffset);
+    // An empty run (no batch) has no clock to place on the calendar.
+    const session = clock.batchOrdinal >= 0 ? this.hours.start(clock.nowNs(), this.account.instrument.lastTradeNs) : null;
+    this.updateWake();
     try {
       this.handlers.onStart(this.ctx);
     } catch (error) {
       throw this.asStrategyError(error, "onStart");
     }
+    if (session !== null) this.hours.openSession(session);
   }
 
   private beginBatch(batch: TradeColumns, from: number): void {
-    const previousBaseNs = this.baseNs;
+    const clock = this.clock;
+    const previousBaseNs = clock.baseNs;
     const baseNs = batch.baseNs;
     if (this.eventsProcessed > 0) {
       const firstNs = baseNs + BigInt(batch.tsOffsetNs[from]);
-      const lastNs = previousBaseNs + BigInt(this.lastTsOffset);
+      const lastNs = previousBaseNs + BigInt(clock.lastTsOffset);
       if (firstNs < lastNs) {
         throw new AppError("unprocessable", `Trades out of time order: batch starts at ${firstNs} ns, before the previous trade at ${lastNs} ns`);
       }
     }
     const rebase = (offset: number) => (Number.isFinite(offset) ? Number(BigInt(offset) + previousBaseNs - baseNs) : offset);
-    this.lastTsOffset = rebase(this.lastTsOffset);
-    this.nowOffset = rebase(this.nowOffset);
-    for (const entry of this.working) entry.activeAtOffset = rebase(entry.activeAtOffset);
+    clock.lastTsOffset = rebase(clock.lastTsOffset);
+    clock.nowOffset = rebase(clock.nowOffset);
+    for (const entry of this.venue.working) entry.activeAtOffset = rebase(entry.activeAtOffset);
     this.barClock?.rebase(previousBaseNs, baseNs);
     this.equityClock.rebase(previousBaseNs, baseNs);
+    this.queue.rebase(baseNs);
     this.batch = batch;
-    this.baseNs = baseNs;
+    clock.baseNs = baseNs;
     let subMs = baseNs % NS_PER_MS;
     if (subMs < 0n) subMs += NS_PER_MS;
     this.baseMs = Number((baseNs - subMs) / NS_PER_MS);
     this.baseSubMsNs = Number(subMs);
-    this.batchOrdinal++;
+    clock.batchOrdinal++;
     this.nextIndex = from;
-    for (const entry of this.working) {
-      const order = entry.order;
-      if (order.type !== "market" && order.status === "working" && order.timeInForce === "DAY" && entry.batch < this.batchOrdinal) {
-        this.cancelOrder(order);
-      }
-    }
+    if (!this.hours.usesCalendar) this.venue.cancelDayOrdersBefore(clock.batchOrdinal);
     this.updateWake();
   }
 
   private closeBar(bars: IntervalClock): void {
-    const bar = new ClosedTimeBar(this.baseNs, bars.endOffset, bars.periodNs, this.lastPriceTicks);
+    const bar = new ClosedTimeBar(this.clock.baseNs, bars.endOffset, bars.periodNs, this.clock.lastPriceTicks);
     bars.isOpen = false;
     try {
       this.handlers.onBar!(this.ctx, bar);
@@ -583,135 +605,13 @@ export class BacktestEngine {
     }
   }
 
-  /** Books a fill of `order` at offset `t` (= tsNs - baseNs). */
-  private applyFill(order: Order, qty: number, priceTicks: number, t: number, tsNs: bigint, reason: FillReason): void {
-    order.filledQty += qty;
-    if (order.filledQty === order.qty) order.status = "filled";
-    const feeCents = this.account.applyFill(order.side, qty, priceTicks, tsNs);
-    const fill: Fill = { id: this.nextFillId++, orderId: order.id, side: order.side, qty, priceTicks, tsNs, feeCents, reason };
-    this.fills.push(fill);
-    this.recordEquity(t);
+  private deliverFill(fill: Fill): void {
     const onFill = this.handlers.onFill;
-    if (onFill !== undefined) {
-      try {
-        onFill(this.ctx, fill);
-      } catch (error) {
-        throw this.asStrategyError(error, "onFill");
-      }
-    }
-  }
-
-  private submitMarket(side: Side, qty: number): Order {
-    assertOrderRequest(side, qty);
-    const order = createMarketOrder(this.nextOrderId++, side, qty, this.baseNs + BigInt(this.nowOffset));
-    if (this.stage === "finished") {
-      order.status = "rejected";
-      return order;
-    }
-    const activeAtOffset = this.nowOffset + this.fillModel.latencyNs;
-    this.working.push({ order, activeAtOffset, batch: this.batchOrdinal });
-    this.workingQty += side * qty;
-    if (activeAtOffset < this.wakeOffset) this.wakeOffset = activeAtOffset;
-    return order;
-  }
-
-  /** Validates and queues a limit, stop or stop-limit order built by `make`. */
-  private submitResting(side: Side, qty: number, prices: readonly number[], opts: RestingOrderOptions | undefined, make: (id: number, submittedAtNs: bigint, fields: RestingFields) => RestingOrder): RestingOrder {
-    assertSide(side);
-    const fields: RestingFields = { side, qty, status: "working", filledQty: 0, timeInForce: opts?.timeInForce ?? "GTC", reduceOnly: opts?.reduceOnly ?? false };
-    const order = make(this.nextOrderId++, this.baseNs + BigInt(this.nowOffset), fields);
-    const reason: OrderRejectReason | null =
-      this.stage === "finished"
-        ? "not-accepting-orders"
-        : !isValidQty(qty)
-          ? "invalid-quantity"
-          : !prices.every(isValidPriceTicks)
-            ? "invalid-price"
-            : fields.reduceOnly && !this.reduces(side, qty)
-              ? "reduce-only-would-increase"
-              : null;
-    if (reason !== null) {
-      order.status = "rejected";
-      this.reject(order, reason);
-      return order;
-    }
-    if (order.type !== "stop") order.marketable = order.type === "limit" && this.isMarketable(side, order.limitPriceTicks);
-    this.working.push({ order, activeAtOffset: this.nowOffset + this.fillModel.latencyNs, batch: this.batchOrdinal });
-    this.workingQty += side * qty;
-    this.updateWake();
-    return order;
-  }
-
-  /** A limit is marketable when the last trade is at or through it, or when no trade was seen yet. */
-  private isMarketable(side: Side, limitTicks: number): boolean {
-    const last = this.lastPriceTicks;
-    return Number.isNaN(last) || side * (last - limitTicks) <= 0;
-  }
-
-  private cancel(orderId: number): boolean {
-    const entry = this.findWorking(orderId);
-    if (entry === undefined) return false;
-    this.cancelOrder(entry.order);
-    this.updateWake();
-    return true;
-  }
-
-  private modify(orderId: number, change: OrderModification): boolean {
-    const entry = this.findWorking(orderId);
-    if (entry === undefined) return false;
-    const order = entry.order;
-    if (order.type === "market" || this.stage === "finished") {
-      this.reject(order, order.type === "market" ? "not-modifiable" : "not-accepting-orders");
-      return false;
-    }
-    const qty = change.qty ?? order.qty;
-    const price = change.priceTicks;
-    const stop = change.stopTicks;
-    const reason: OrderRejectReason | null =
-      !isValidQty(qty) || qty <= order.filledQty
-        ? "invalid-quantity"
-        : (price !== undefined && !isValidPriceTicks(price)) || (stop !== undefined && !isValidPriceTicks(stop)) || (stop !== undefined && order.type === "limit")
-          ? "invalid-price"
-          : order.reduceOnly && !this.reduces(order.side, qty - order.filledQty)
-            ? "reduce-only-would-increase"
-            : null;
-    if (reason !== null) {
-      this.reject(order, reason);
-      return false;
-    }
-    this.workingQty += order.side * (qty - order.qty);
-    order.qty = qty;
-    if (order.type === "stop") {
-      const newStop = stop ?? price;
-      if (newStop !== undefined) order.stopPriceTicks = newStop;
-    } else {
-      if (price !== undefined) order.limitPriceTicks = price;
-      if (order.type === "stop-limit" && stop !== undefined) order.stopPriceTicks = stop;
-      if (isLimitLike(order)) order.marketable = this.isMarketable(order.side, order.limitPriceTicks);
-    }
-    entry.activeAtOffset = this.nowOffset + this.fillModel.latencyNs;
-    this.updateWake();
-    return true;
-  }
-
-  private findWorking(orderId: number): WorkingOrder | undefined {
-    return this.working.find((entry) => entry.order.id === orderId && entry.order.status === "working");
-  }
-
-  /** Cancels a working order; its entry leaves `working` at the next match or is skipped until then. */
-  private cancelOrder(order: Order): void {
-    order.status = "cancelled";
-    this.workingQty -= order.side * remainingQty(order);
-    this.cancelled.push(order);
-  }
-
-  private reject(order: Readonly<Order>, reason: OrderRejectReason): void {
-    const handler = this.handlers.onOrderRejected;
-    if (handler === undefined) return;
+    if (onFill === undefined) return;
     try {
-      handler(this.ctx, order, reason);
+      onFill(this.ctx, fill);
     } catch (error) {
-      throw this.asStrategyError(error, "onOrderRejected");
+      throw this.asStrategyError(error, "onFill");
     }
   }
 
@@ -724,7 +624,7 @@ export class BacktestEngine {
   }
 
   private currentEquityCents(): number {
-    const mark = this.lastPriceTicks;
+    const mark = this.clock.lastPriceTicks;
     return this.account.equityCents(Number.isNaN(mark) ? 0 : mark);
   }
 
@@ -732,84 +632,4 @@ export class BacktestEngine {
     if (error instanceof AppError) return error;
     return new AppError("strategy_failed", `Strategy "${this.strategyId}" failed in ${handler}`, { cause: error });
   }
-
-  private createContext(): StrategyContext {
-    // Getters need the engine itself (private fields change as the replay advances).
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const engine = this;
-    const account = this.account;
-    const position = account.position;
-    const markTicks = () => (Number.isNaN(this.lastPriceTicks) ? 0 : this.lastPriceTicks);
-    return {
-      get timeNs() {
-        return engine.baseNs + BigInt(engine.nowOffset);
-      },
-      instrument: account.instrument,
-      get trades() {
-        return engine.batch;
-      },
-      get lastPriceTicks() {
-        return engine.lastPriceTicks;
-      },
-      position: {
-        get qty() {
-          return position.qty;
-        },
-        get avgEntryTicks() {
-          return position.avgEntryTicks;
-        },
-      },
-      get workingQty() {
-        return engine.workingQty;
-      },
-      account: {
-        get equityCents() {
-          return account.equityCents(markTicks());
-        },
-        get realisedCents() {
-          return account.realisedCents;
-        },
-        get unrealisedCents() {
-          return account.unrealisedCents(markTicks());
-        },
-        get feesCents() {
-          return account.feesCents;
-        },
-      },
-      submitMarket: (side, qty) => this.submitMarket(side, qty),
-      submitLimit: (side, qty, priceTicks, opts) =>
-        this.submitResting(side, qty, [priceTicks], opts, (id, submittedAtNs, f) => ({ ...f, id, submittedAtNs, type: "limit", limitPriceTicks: priceTicks, marketable: false })),
-      submitStop: (side, qty, stopTicks, opts) =>
-        this.submitResting(side, qty, [stopTicks], opts, (id, submittedAtNs, f) => ({ ...f, id, submittedAtNs, type: "stop", stopPriceTicks: stopTicks, trigger: null })),
-      submitStopLimit: (side, qty, stopTicks, limitTicks, opts) =>
-        this.submitResting(side, qty, [stopTicks, limitTicks], opts, (id, submittedAtNs, f) => ({
-          ...f,
-          id,
-          submittedAtNs,
-          type: "stop-limit",
-          stopPriceTicks: stopTicks,
-          limitPriceTicks: limitTicks,
-          trigger: null,
-          marketable: false,
-        })),
-      cancel: (orderId) => this.cancel(orderId),
-      modify: (orderId, change) => this.modify(orderId, change),
-      workingOrders: () => this.working.filter((entry) => entry.order.status === "working").map((entry) => ({ ...entry.order })),
-      random: () => this.random.next(),
-    };
-  }
-}
-
-/** Fields every resting order starts with. */
-interface RestingFields {
-  readonly side: Side;
-  readonly qty: number;
-  readonly status: "working";
-  readonly filledQty: 0;
-  readonly timeInForce: RestingOrder["timeInForce"];
-  readonly reduceOnly: boolean;
-}
-
-function isImmediate(order: RestingOrder): boolean {
-  return order.timeInForce === "IOC" || order.timeInForce === "FOK";
 }

@@ -2,7 +2,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { createFillModel, FILL_MODEL_NAMES, type FillModel, type TradeMatch } from "./fill-model";
-import { createMarketOrder, remainingQty, type LimitOrder, type Order, type StopLimitOrder, type StopOrder } from "./order";
+import {
+  createMarketOrder,
+  remainingQty,
+  type LimitOrder,
+  type MarketIfTouchedOrder,
+  type Order,
+  type StopLimitOrder,
+  type StopOrder,
+  type TrailingStopOrder,
+} from "./order";
 import { tape, at } from "./test-support/tape";
 
 /** Shared contract every fill model must satisfy (run once per implementation). */
@@ -132,6 +141,55 @@ describe("l1-trades resting orders", () => {
         const touched = out.qty > 0 || out.triggered === true;
         // Exact: the band is the set of trades that touch the order.
         expect(touched).toBe(p <= band.atOrBelow || p >= band.atOrAbove);
+      }),
+    );
+  });
+});
+
+describe("l1-trades trailing stops and market-if-touched orders", () => {
+  const trailing = (side: 1 | -1, best: number, trail: number): TrailingStopOrder => ({
+    ...base,
+    side,
+    type: "trailing-stop",
+    trailTicks: trail,
+    bestPriceTicks: best,
+    stopPriceTicks: best + side * trail,
+    trigger: null,
+  });
+  const mit = (side: 1 | -1, triggerPriceTicks: number): MarketIfTouchedOrder => ({ ...base, side, type: "market-if-touched", triggerPriceTicks, trigger: null });
+
+  it("elect a trailing stop at or beyond its current stop and fill at the electing trade", () => {
+    expect(matchAt(trailing(-1, 110, 3), 108)).toMatchObject({ qty: 0 });
+    expect(matchAt(trailing(-1, 110, 3), 107)).toMatchObject({ qty: 2, priceTicks: 107, triggered: true, rule: "trailing-stop" });
+    expect(matchAt(trailing(-1, 110, 3), 100, { slippageTicks: 1 })).toMatchObject({ qty: 2, priceTicks: 99 });
+    expect(matchAt(trailing(1, 90, 3), 93)).toMatchObject({ qty: 2, priceTicks: 93, rule: "trailing-stop" });
+  });
+
+  it("elect a market-if-touched order on a touch at or through its price, the mirror of a stop", () => {
+    expect(matchAt(mit(1, 100), 101).qty).toBe(0);
+    expect(matchAt(mit(1, 100), 100)).toMatchObject({ qty: 2, priceTicks: 100, triggered: true, rule: "market-if-touched" });
+    expect(matchAt(mit(1, 100), 97)).toMatchObject({ qty: 2, priceTicks: 97 });
+    expect(matchAt(mit(-1, 100), 99).qty).toBe(0);
+    expect(matchAt(mit(-1, 100), 104, { slippageTicks: 1 })).toMatchObject({ qty: 2, priceTicks: 103 });
+  });
+
+  it("wakeBand: exactly the trades that elect an MIT; for a trailing stop, those that elect it or set a new best", () => {
+    fc.assert(
+      fc.property(fc.constantFrom<1 | -1>(1, -1), fc.integer({ min: 90, max: 110 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 80, max: 120 }), (side, price, trail, p) => {
+        const model = createFillModel("l1-trades");
+        const band = { atOrBelow: 0, atOrAbove: 0 };
+        const out: TradeMatch = { qty: 0, priceTicks: 0, triggered: false };
+        const m = mit(side, price);
+        model.wakeBand(m, band);
+        model.matchTrade(m, tape([{ tsNs: at(1), priceTicks: p }]), 0, out);
+        expect(out.triggered === true).toBe(p <= band.atOrBelow || p >= band.atOrAbove);
+
+        const t = trailing(side, price, trail);
+        model.wakeBand(t, band);
+        const out2: TradeMatch = { qty: 0, priceTicks: 0, triggered: false };
+        model.matchTrade(t, tape([{ tsNs: at(1), priceTicks: p }]), 0, out2);
+        const newBest = side * (p - price) < 0;
+        expect(out2.triggered === true || newBest).toBe(p <= band.atOrBelow || p >= band.atOrAbove);
       }),
     );
   });

@@ -22,9 +22,21 @@
  *   that trade at p + slippage - a gap through S fills at the gap price, never at S unless p = S.
  * - stop-limit S/L: elected like a stop; on the electing trade it is a marketable limit (fills at p,
  *   capped at L, if p is within L), otherwise it rests as a limit by the rule above.
+ * - trailing stop: elected like a stop at its current stop price (the engine moves the stop with
+ *   the best price, see order.ts) and fills on the electing trade at p + slippage ("trailing-stop").
+ * - market-if-touched T: a buy is elected by a trade at p <= T (a sell at p >= T) and fills on that
+ *   trade at p + slippage: a gap through T fills at the gap price (better than T).
+ * - an elected stop-like order whose fill was capped by trade size fills its rest as a market
+ *   order at the following trades ("triggered").
  * Stop prices need not be on the "right" side of the market: a buy stop below the last price is
- *   elected by the next trade. Known limitations: trade size is ignored (no volume cap, no partial
- *   fills) and there is no book, so no spread is paid beyond the configured slippage. Later models (l1-quotes, l2-queue, l3-fifo) add `matchQuote`/`matchBook`
+ *   elected by the next trade.
+ *
+ * Trade size (the engine applies it, see engine.ts): with `partialFills` (the conservative choice)
+ * a limit-like fill takes at most the size of the trade left after our earlier fills on it, the
+ * order keeps the rest; with `marketFillsTradeSize` market-like fills (market, stop, trailing stop,
+ * MIT) are capped the same way. Without them (the defaults, and the sma-cross reference) an order
+ * fills whole on one trade. Known limitation: there is no book, so no spread is paid beyond the
+ * configured slippage. Later models (l1-quotes, l2-queue, l3-fifo) add `matchQuote`/`matchBook`
  * style entry points for their events and queue state.
  */
 import type { TradeColumns } from "../market/trade-columns";
@@ -48,9 +60,19 @@ export interface FillModelOptions {
   readonly slippageTicks: number;
   /** Resting-limit rule (default "through"). */
   readonly limitFillRule: LimitFillRule;
+  /** Limit-like fills take at most the trade's (remaining) size (default false). */
+  readonly partialFills: boolean;
+  /** Market-like fills take at most the trade's (remaining) size (default false). */
+  readonly marketFillsTradeSize: boolean;
 }
 
-export const DEFAULT_FILL_MODEL_OPTIONS: FillModelOptions = { latencyNs: 0, slippageTicks: 0, limitFillRule: "through" };
+export const DEFAULT_FILL_MODEL_OPTIONS: FillModelOptions = {
+  latencyNs: 0,
+  slippageTicks: 0,
+  limitFillRule: "through",
+  partialFills: false,
+  marketFillsTradeSize: false,
+};
 
 /**
  * Output slot of a match: qty 0 means no fill. `triggered` is set when the trade elected a stop or
@@ -68,10 +90,13 @@ export interface FillModel {
   readonly latencyNs: number;
   readonly slippageTicks: number;
   readonly limitFillRule: LimitFillRule;
+  readonly partialFills: boolean;
+  readonly marketFillsTradeSize: boolean;
   /**
    * Price band of a resting order: the engine must deliver a trade to it when p <= the returned
    * `atOrBelow` or p >= `atOrAbove` (either may be +-Infinity); trades strictly inside cannot touch it.
-   * Only called for orders that are neither market nor marketable.
+   * Only called for orders that are neither market nor marketable, nor elected stop-like orders,
+   * nor trailing stops without a reference price yet.
    */
   wakeBand(order: Readonly<Order>, out: PriceBand): void;
   matchTrade(order: Readonly<Order>, trades: TradeColumns, i: number, out: TradeMatch): void;
@@ -87,6 +112,8 @@ export class L1TradesFillModel implements FillModel {
   readonly latencyNs: number;
   readonly slippageTicks: number;
   readonly limitFillRule: LimitFillRule;
+  readonly partialFills: boolean;
+  readonly marketFillsTradeSize: boolean;
   /** 1 with "through" (a buy needs p <= L - 1), 0 with "touch". */
   private readonly throughTicks: number;
 
@@ -94,6 +121,8 @@ export class L1TradesFillModel implements FillModel {
     this.latencyNs = options.latencyNs;
     this.slippageTicks = options.slippageTicks;
     this.limitFillRule = options.limitFillRule;
+    this.partialFills = options.partialFills ?? false;
+    this.marketFillsTradeSize = options.marketFillsTradeSize ?? false;
     this.throughTicks = options.limitFillRule === "through" ? 1 : 0;
   }
 
@@ -104,6 +133,19 @@ export class L1TradesFillModel implements FillModel {
     if (order.type === "limit" || (order.type === "stop-limit" && order.trigger !== null)) {
       if (order.side === 1) out.atOrBelow = order.limitPriceTicks - this.throughTicks;
       else out.atOrAbove = order.limitPriceTicks + this.throughTicks;
+    } else if (order.type === "trailing-stop") {
+      // Wake on an election or on a new best price (which moves the stop).
+      if (order.stopPriceTicks === null || order.bestPriceTicks === null) return;
+      if (order.side === 1) {
+        out.atOrAbove = order.stopPriceTicks;
+        out.atOrBelow = order.bestPriceTicks - 1;
+      } else {
+        out.atOrBelow = order.stopPriceTicks;
+        out.atOrAbove = order.bestPriceTicks + 1;
+      }
+    } else if (order.type === "market-if-touched") {
+      if (order.side === 1) out.atOrBelow = order.triggerPriceTicks;
+      else out.atOrAbove = order.triggerPriceTicks;
     } else if (order.side === 1) {
       out.atOrAbove = order.stopPriceTicks;
     } else {
@@ -124,7 +166,9 @@ export class L1TradesFillModel implements FillModel {
         this.matchLimit(side, order.limitPriceTicks, order.marketable, p, order, out);
         return;
       case "stop":
-        if (side * (p - order.stopPriceTicks) >= 0) {
+        if (order.trigger !== null) {
+          this.matchTriggered(order, p, out);
+        } else if (side * (p - order.stopPriceTicks) >= 0) {
           out.triggered = true;
           out.qty = remainingQty(order);
           out.priceTicks = p + side * this.slippageTicks;
@@ -139,7 +183,33 @@ export class L1TradesFillModel implements FillModel {
           this.matchLimit(side, order.limitPriceTicks, true, p, order, out);
         }
         return;
+      case "trailing-stop":
+        if (order.trigger !== null) {
+          this.matchTriggered(order, p, out);
+        } else if (order.stopPriceTicks !== null && side * (p - order.stopPriceTicks) >= 0) {
+          out.triggered = true;
+          out.qty = remainingQty(order);
+          out.priceTicks = p + side * this.slippageTicks;
+          out.rule = "trailing-stop";
+        }
+        return;
+      case "market-if-touched":
+        if (order.trigger !== null) {
+          this.matchTriggered(order, p, out);
+        } else if (side * (p - order.triggerPriceTicks) <= 0) {
+          out.triggered = true;
+          out.qty = remainingQty(order);
+          out.priceTicks = p + side * this.slippageTicks;
+          out.rule = "market-if-touched";
+        }
+        return;
     }
+  }
+
+  private matchTriggered(order: Readonly<Order>, p: number, out: TradeMatch): void {
+    out.qty = remainingQty(order);
+    out.priceTicks = p + order.side * this.slippageTicks;
+    out.rule = "triggered";
   }
 
   private matchLimit(side: Side, limit: number, marketable: boolean, p: number, order: Readonly<Order>, out: TradeMatch): void {

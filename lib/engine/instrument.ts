@@ -17,6 +17,11 @@ export interface Instrument {
   readonly tickValueCents: number;
   /** Commission + exchange + regulatory fee per contract per side, in integer cents. */
   readonly feePerSideCents: number;
+  /**
+   * Last trading time of a dated contract, ns since the epoch (absent for a continuous series):
+   * orders are rejected from then on and a position is closed at the last trade before it.
+   */
+  readonly lastTradeNs?: bigint;
 }
 
 export const instrumentSchema = z.object({
@@ -24,6 +29,7 @@ export const instrumentSchema = z.object({
   tickSize: z.number().positive().finite().describe("Minimum price increment in index points"),
   tickValueCents: z.number().int().positive().describe("Value of one tick per contract in cents"),
   feePerSideCents: z.number().int().nonnegative().describe("Fees per contract per side in cents"),
+  lastTradeNs: z.bigint().optional().describe("Last trading time of a dated contract, ns since the epoch"),
 });
 
 /** Validates instrument data (e.g. a contract row) into an immutable `Instrument`. */

@@ -77,4 +77,15 @@ export class Position {
     }
     return out;
   }
+
+  /**
+   * Marks the open lots to `priceTicks` (daily settlement): returns their P&L since their entry or
+   * last mark, in tick-contracts, and resets every lot's price to `priceTicks`. Quantity unchanged.
+   */
+  markTo(priceTicks: number): number {
+    const variation = this.unrealisedTicks(priceTicks);
+    for (let k = this.head; k < this.lotPriceTicks.length; k++) this.lotPriceTicks[k] = priceTicks;
+    this.costTicks = priceTicks * Math.abs(this.signedQty);
+    return variation;
+  }
 }

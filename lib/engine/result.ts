@@ -33,6 +33,17 @@ export interface EquitySeries {
   readonly equityCents: number[];
 }
 
+/** One daily settlement (engine option dailySettlement): the position marked to the session's last trade. */
+export interface Settlement {
+  readonly sessionDate: string;
+  /** The session close, ns since the epoch. */
+  readonly tsNs: bigint;
+  readonly priceTicks: number;
+  readonly positionQty: number;
+  /** Unrealised P&L since the entry or the previous settlement, moved to realised (cash), cents. */
+  readonly variationCents: number;
+}
+
 export interface BacktestResult {
   /** Trades replayed. */
   readonly events: number;
@@ -46,6 +57,8 @@ export interface BacktestResult {
   readonly finalEquityCents: number;
   /** Always 0: a position open at the end of data is closed at the last trade price. */
   readonly finalPositionQty: number;
+  /** Present when the run settles daily. */
+  readonly settlements?: Settlement[];
 }
 
 export function centsToUsd(cents: number): number {

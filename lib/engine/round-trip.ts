@@ -72,6 +72,11 @@ export class RoundTripRecorder {
     }
   }
 
+  /** Adds a settlement variation (cents) to the open round trip: its P&L spans every settlement. */
+  addVariation(cents: number): void {
+    if (this.open !== null) this.open.pnlCents += cents;
+  }
+
   private close(open: OpenRoundTrip, exitTimeNs: bigint): void {
     this.closed.push({
       side: open.side,

@@ -6,14 +6,26 @@
  *   onStart  once, before the first event (clock = time of the first trade)
  *   onBar    when a time bar closes (clock = bar end; at end of data, the last trade time)
  *   onTrade  for every trade, after any bar close and fill it triggers (clock = trade time)
- *   onFill   after each fill of one of the strategy's orders (clock = fill time)
+ *   onFill   after each fill of one of the strategy's orders (clock = fill time, or fill time +
+ *            response latency when the run has a response leg)
+ *   onTimer  when a timer set with ctx.setTimer fires (clock = its time, before any trade at or after it)
+ *   onSessionOpen / onSessionClose  as the clock crosses a session's open / close on the CME
+ *            calendar (clock = the boundary, before any later trade; a run starting inside a session
+ *            gets onSessionOpen right after onStart, at the first trade's time). Halts inside a
+ *            session and the final close after the last trade fire nothing.
  *   onEnd    once, after the final bar, the cancellation of working orders and the end-of-data close
- *   onOrderRejected  synchronously, from inside submitLimit/submitStop/submitStopLimit/modify, when
- *            the venue refuses a request (the returned order has status "rejected"; a refused
- *            modification leaves the order as it was)
+ *   onOrderRejected  synchronously, from inside the submit* calls and modify, when the venue
+ *            refuses a request (the returned order has status "rejected"; a refused modification
+ *            leaves the order as it was). submitMarket throws on an invalid side or quantity, and
+ *            is rejected (this handler) only while the market is closed or the contract expired
  *
  * Optional handlers cost nothing when absent: without `onTrade` the engine only looks at the
- * timestamps of trades between bar ends and fills.
+ * timestamps of trades between bar ends and fills. At equal times: a bar close, then an equity
+ * point, then session boundaries and contract expiry, then other scheduled events (timers, delayed
+ * fill reports, order expiries) in the order they were scheduled, then the trade.
+ *
+ * The clock is the local receipt time of the data (ts_recv): the strategy sees a trade when it
+ * arrived, so feed latency is already in the data.
  *
  * Orders submitted in a handler can fill only against trades delivered after that handler: an
  * order sent from onBar can fill at the trade that closed the bar (it arrives after the close), one
@@ -24,6 +36,7 @@ import type { TradeColumns } from "../market/trade-columns";
 import type { Fill } from "./fill";
 import type { Instrument } from "./instrument";
 import type { Order, OrderModification, OrderRejectReason, RestingOrderOptions, Side } from "./order";
+import type { BracketExits, OcoMode } from "./venue";
 
 /** A closed time bar [startNs, endNs): only its close is aggregated so far. */
 export interface TimeBar {
@@ -63,6 +76,28 @@ export interface StrategyContext {
   submitStop(side: Side, qty: number, stopTicks: number, opts?: RestingOrderOptions): Readonly<Order>;
   /** Sends a stop that, once elected at `stopTicks`, works as a limit at `limitTicks`. */
   submitStopLimit(side: Side, qty: number, stopTicks: number, limitTicks: number, opts?: RestingOrderOptions): Readonly<Order>;
+  /** Sends a trailing stop-market order trailing the best price by `trailTicks` (see order.ts). */
+  submitTrailingStop(side: Side, qty: number, trailTicks: number, opts?: RestingOrderOptions): Readonly<Order>;
+  /** Sends a market-if-touched order: a buy is elected at or below `triggerTicks`, a sell at or above. */
+  submitMarketIfTouched(side: Side, qty: number, triggerTicks: number, opts?: RestingOrderOptions): Readonly<Order>;
+  /**
+   * Makes a working, unfilled order the entry of a bracket: its fills create reduce-only exits at
+   * the fill price +- the distances (see venue.ts). One exit = OTO, two = OTO + OCO. False if refused.
+   */
+  attachBracket(entryOrderId: number, exits: BracketExits): boolean;
+  /** Links working orders: "cancel" (default) = a fill cancels the others; "reduce" = reduces them by its size. */
+  linkOco(orderIds: readonly number[], mode?: OcoMode): boolean;
+  /**
+   * Sets (or moves) timer `timerId` to fire onTimer at `atNs` (>= the current time; a timer at the
+   * current time fires before the next event). Throws strategy_failed on a time in the past.
+   */
+  setTimer(atNs: bigint, timerId: number): void;
+  /** Cancels a pending timer; false if none. */
+  cancelTimer(timerId: number): boolean;
+  /** Whether orders may be sent now (always true without a calendar; false after the contract's expiry). */
+  readonly marketOpen: boolean;
+  /** Session date ("YYYY-MM-DD") of the current session with a calendar, else null. */
+  readonly sessionDate: string | null;
   /** Cancels a working order at once; false if it is not working (unknown, filled, cancelled). */
   cancel(orderId: number): boolean;
   /**
@@ -85,6 +120,9 @@ export interface StrategyHandlers {
   onFill?(ctx: StrategyContext, fill: Fill): void;
   onEnd?(ctx: StrategyContext): void;
   onOrderRejected?(ctx: StrategyContext, order: Readonly<Order>, reason: OrderRejectReason): void;
+  onTimer?(ctx: StrategyContext, timerId: number): void;
+  onSessionOpen?(ctx: StrategyContext, sessionDate: string): void;
+  onSessionClose?(ctx: StrategyContext, sessionDate: string): void;
 }
 
 export interface StrategyModule<S extends z.ZodType = z.ZodType> {
@@ -93,6 +131,11 @@ export interface StrategyModule<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly description: string;
   readonly paramsSchema: S;
+  /**
+   * Data the strategy needs beyond trades: "mbo" = order-by-order data replayed through the book
+   * engine (lib/engine/book; its handlers get ctx.book). Absent: trades are enough.
+   */
+  readonly requires?: "mbo";
   create(params: z.output<S>): StrategyHandlers;
 }
 

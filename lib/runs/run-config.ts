@@ -1,7 +1,9 @@
 /** What a user submits to start a backtest, validated at the edge (API, CLI, job payload). */
 import { z } from "zod";
+import { latencyConfigSchema } from "../engine/latency-model";
 
-export const FILL_MODELS = ["l1-trades"] as const;
+/** l1-trades on trades; the book models (lib/engine/book) need an MBO dataset. */
+export const FILL_MODELS = ["l1-trades", "l1-quotes", "l2-queue", "l3-fifo"] as const;
 
 export const runConfigSchema = z
   .object({
@@ -13,6 +15,25 @@ export const runConfigSchema = z
     latencyMs: z.number().min(0).max(60_000).default(0),
     /** Adverse slippage in ticks applied to market fills of the L1 models. */
     slippageTicks: z.number().int().min(0).max(1000).default(0),
+    /**
+     * Latency legs in ns (constant or a seeded distribution; see lib/engine/latency-model.ts).
+     * When given, replaces `latencyMs`.
+     */
+    latency: latencyConfigSchema.optional(),
+    /** Resting limits fill at most the size of the trade that fills them (conservative: on by default). */
+    partialFills: z.boolean().default(true),
+    /** Market-like orders (market, stop, trailing stop, MIT) fill at most the size of each trade. */
+    marketFillsTradeSize: z.boolean().default(false),
+    /**
+     * Market hours: "cme-equity" (session callbacks, market-closed rejections, DAY orders ending at
+     * the close) or "none". Omitted: on when the strategy has session handlers or the run settles
+     * or flattens daily.
+     */
+    calendar: z.enum(["cme-equity", "none"]).optional(),
+    /** Daily mark-to-market at each session close (needs the calendar). */
+    dailySettlement: z.boolean().default(false),
+    /** Cancel working orders and flatten this many seconds before each session close (needs the calendar). */
+    flattenAtSessionEnd: z.object({ secondsBeforeClose: z.number().int().min(1).max(3_600) }).strict().optional(),
     /** Optional time window, ISO-8601 instants, inclusive start, exclusive end. */
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),

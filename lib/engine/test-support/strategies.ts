@@ -110,3 +110,64 @@ export function randomOrderFlowTrader(
     }),
   });
 }
+
+/**
+ * Random flow of every order type and link: market, limit, stop, stop-limit, trailing stop,
+ * market-if-touched, any time in force (GTD with a near expiry), brackets on entries, OCO pairs,
+ * cancels, modifications and timers. Logs every order it sent and every fill it was told about.
+ */
+export function randomLinkedOrderTrader(log: RandomTraderLog, pAct: number): StrategyModule {
+  const tifs = ["GTC", "DAY", "IOC", "FOK", "GTD"] as const;
+  const act = (ctx: StrategyContext) => {
+    const r = ctx.random();
+    const side = ctx.random() < 0.5 ? 1 : -1;
+    const qty = 1 + Math.floor(ctx.random() * 4);
+    const last = Number.isNaN(ctx.lastPriceTicks) ? 20_000 : ctx.lastPriceTicks;
+    const price = () => last + Math.floor(ctx.random() * 9) - 4;
+    const tif = tifs[Math.floor(ctx.random() * tifs.length)];
+    const opts = { timeInForce: tif, reduceOnly: ctx.random() < 0.1, ...(tif === "GTD" ? { expireAtNs: ctx.timeNs + BigInt(1 + Math.floor(ctx.random() * 5e9)) } : {}) };
+    const sent: Readonly<Order>[] = [];
+    if (r < 0.15) sent.push(ctx.submitMarket(side, qty));
+    else if (r < 0.3) sent.push(ctx.submitLimit(side, qty, price(), opts));
+    else if (r < 0.4) sent.push(ctx.submitStop(side, qty, price(), opts));
+    else if (r < 0.45) sent.push(ctx.submitStopLimit(side, qty, price(), price(), opts));
+    else if (r < 0.55) sent.push(ctx.submitTrailingStop(side, qty, 1 + Math.floor(ctx.random() * 4), opts));
+    else if (r < 0.62) sent.push(ctx.submitMarketIfTouched(side, qty, price(), opts));
+    else if (r < 0.75) {
+      const entry = ctx.random() < 0.5 ? ctx.submitMarket(side, qty) : ctx.submitLimit(side, qty, price(), { timeInForce: "GTC" });
+      sent.push(entry);
+      ctx.attachBracket(entry.id, { takeProfitTicks: 1 + Math.floor(ctx.random() * 6), ...(ctx.random() < 0.8 ? { stopLossTicks: 1 + Math.floor(ctx.random() * 6) } : {}) });
+    } else if (r < 0.83) {
+      const a = ctx.submitStop(1, qty, last + 1 + Math.floor(ctx.random() * 3));
+      const b = ctx.submitStop(-1, qty, last - 1 - Math.floor(ctx.random() * 3));
+      sent.push(a, b);
+      ctx.linkOco([a.id, b.id], ctx.random() < 0.5 ? "cancel" : "reduce");
+    } else if (r < 0.88) {
+      ctx.setTimer(ctx.timeNs + BigInt(Math.floor(ctx.random() * 3e9)), Math.floor(ctx.random() * 3));
+    } else {
+      const working = ctx.workingOrders();
+      if (working.length === 0) return;
+      const target = working[Math.floor(ctx.random() * working.length)];
+      if (r < 0.94) ctx.cancel(target.id);
+      else ctx.modify(target.id, target.type === "trailing-stop" ? { trailTicks: 1 + Math.floor(ctx.random() * 3) } : { priceTicks: price(), qty: 1 + Math.floor(ctx.random() * 4) });
+    }
+    log.orders.push(...sent);
+  };
+  return defineStrategy({
+    id: "random-linked-orders",
+    name: "Random linked orders",
+    description: "Test strategy sending random orders of every type, brackets, OCO pairs and timers",
+    paramsSchema: z.object({}),
+    create: () => ({
+      onStart: act,
+      onTrade(ctx) {
+        if (ctx.random() < pAct) act(ctx);
+      },
+      onTimer: act,
+      onFill(ctx, fill) {
+        log.fills.push(fill);
+        if (ctx.random() < pAct) act(ctx);
+      },
+    }),
+  });
+}
