@@ -4,19 +4,24 @@
  * runs of dead workers. Start any number of them against the same database: `npm run worker`.
  *
  * Configuration (environment): DATABASE_URL (required), WORKER_CONCURRENCY, RUN_STALL_AFTER_SEC,
- * PROGRESS_INTERVAL_MS, WORKER_CHUNK_EVENTS, WORKER_CHUNK_DELAY_MS, LOG_LEVEL.
+ * PROGRESS_INTERVAL_MS, WORKER_CHUNK_EVENTS, WORKER_CHUNK_DELAY_MS, RUN_MEMORY_MB,
+ * STRATEGY_HANDLER_BUDGET_MS, LOG_LEVEL.
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { loadEnv } from "../lib/config/env";
 import { createPool } from "../lib/db/pool";
 import { createPrisma } from "../lib/db/prisma";
-import { BACKTEST_QUEUE, backtestJobSchema, ensureQueues, startBoss } from "../lib/jobs/queue";
+import { BACKTEST_QUEUE, backtestJobSchema, ensureQueues, IMPORT_QUEUE, importJobSchema, startBoss } from "../lib/jobs/queue";
 import { createLogger } from "../lib/log/logger";
 import { executeRun } from "../lib/runs/run-executor";
 import { reapRuns } from "../lib/runs/run-reaper";
 import { ProgressEmitter } from "../lib/realtime/progress-emitter";
 import { codeVersion } from "../lib/version";
+import { executeImport } from "../lib/imports/import-executor";
+import { reapImports } from "../lib/imports/import-reaper";
+import { uploadRoot } from "../lib/imports/upload-store";
+import { importTrades } from "../lib/data/import/import-trades";
 
 async function main() {
   const env = loadEnv();
@@ -78,6 +83,13 @@ async function main() {
     chunkEvents,
     chunkDelayMs,
     shuttingDown: () => stopping,
+    // Every run in its own worker_threads sandbox with a watchdog (lib/runs/sandbox).
+    sandbox: {
+      databaseUrl: env.DATABASE_URL,
+      memoryMb: env.RUN_MEMORY_MB,
+      handlerBudgetMs: env.STRATEGY_HANDLER_BUDGET_MS,
+      testStrategies: env.TICKBENCH_TEST_STRATEGIES,
+    },
     publish: (state: Parameters<Parameters<typeof executeRun>[0]["publish"]>[0]) => {
       try {
         emitter.publish(state);
@@ -99,6 +111,39 @@ async function main() {
       }
     });
   }
+  // Imports (lib/imports): one at a time per worker process; their own reaper.
+  const importDeps = {
+    db,
+    pool,
+    log,
+    workerId,
+    importer: importTrades,
+    uploadRoot: uploadRoot(env),
+    progressIntervalMs: env.PROGRESS_INTERVAL_MS,
+    shuttingDown: () => stopping,
+    publish: (state: Parameters<Parameters<typeof executeImport>[0]["publish"]>[0]) => {
+      try {
+        emitter.publishImport(state);
+      } catch (err) {
+        log.warn({ err }, "import progress publish failed");
+      }
+    },
+  };
+  await boss.work(IMPORT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    const { importJobId } = importJobSchema.parse(job.data);
+    active++;
+    try {
+      await executeImport(importDeps, importJobId);
+    } finally {
+      active--;
+    }
+  });
+  const importReaper = setInterval(
+    () => {
+      reapImports({ pool, boss, log, uploadRoot: importDeps.uploadRoot, failoverAfterSec }).catch((err) => log.warn({ err }, "import reaper failed"));
+    },
+    Math.max(1000, Math.min(10_000, (env.RUN_STALL_AFTER_SEC * 1000) / 2)),
+  );
   log.info({ workerId, concurrency, engineVersion }, "worker ready");
 
   const shutdown = async (signal: string) => {
@@ -106,6 +151,7 @@ async function main() {
     stopping = true;
     log.info({ signal, active }, "worker stopping");
     clearInterval(reaper);
+    clearInterval(importReaper);
     clearInterval(heartbeat);
     // Running jobs notice `stopping` at their next slice and hand their run back to the queue.
     await boss.stop({ graceful: true, wait: true, timeout: 15_000 }).catch(() => {});

@@ -34,6 +34,19 @@ export const envSchema = z.object({
   RUN_STALL_AFTER_SEC: intFromEnv(15),
   /** Minimum delay between two progress messages of one run (at most ~10 per second). */
   PROGRESS_INTERVAL_MS: intFromEnv(100),
+  /** Heap cap of one run's sandbox thread (V8 old generation, MB); exceeding it fails the run. */
+  RUN_MEMORY_MB: z.coerce.number().int().min(16).default(1024),
+  /** Wall time one call of a strategy handler may take before the run is stopped and failed. */
+  STRATEGY_HANDLER_BUDGET_MS: z.coerce.number().int().min(1).default(5000),
+  /** Test hook: workers also accept the runaway strategies of lib/strategies/test-strategies.ts. */
+  TICKBENCH_TEST_STRATEGIES: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  /** Where browser uploads are streamed to before a worker imports them (default: <TICKBENCH_DATA_DIR>/uploads). Workers must see the same directory. */
+  UPLOAD_DIR: z.string().optional(),
+  /** Largest upload (all files of one import together), in bytes. Default 10 GiB. */
+  UPLOAD_MAX_BYTES: intFromEnv(10 * 1024 ** 3),
   /** Seed the demo dataset on start when no dataset exists. */
   SEED_DEMO: z
     .enum(["0", "1", "true", "false"])

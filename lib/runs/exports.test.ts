@@ -71,6 +71,7 @@ function fixture(name: string, equityPoints = 5): { run: RunDto; result: RunResu
     tags: [],
     notes: null,
     engineVersion: "engine-1.2.3",
+    strategyCodeHash: null,
     seed: 7,
     queuedAt: "2025-03-04T23:59:00.000Z",
     startedAt: "2025-03-04T23:59:01.000Z",

@@ -37,6 +37,8 @@ export interface RunDto extends RunProgressDto {
   datasetDeleted: boolean;
   visibility: string;
   engineVersion: string | null;
+  /** SHA-256 of the strategy's source file the run executed (null: unknown or not started yet). */
+  strategyCodeHash: string | null;
   seed: number;
   tags: string[];
   notes: string | null;
@@ -81,6 +83,7 @@ export function toRunDto(run: Run, stallAfterSec: number): RunDto {
     datasetDeleted: run.datasetId === null,
     visibility: run.visibility,
     engineVersion: run.engineVersion,
+    strategyCodeHash: run.strategyCodeHash,
     seed: run.seed,
     tags: run.tags,
     notes: run.notes,

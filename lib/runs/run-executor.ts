@@ -7,8 +7,18 @@
  * which makes "exactly one result per run" a database invariant too.
  *
  * Failure policy: an error thrown by the engine or the strategy fails the run (no retry, the
- * message is shown to the user); an infrastructure error (database unreachable...) is rethrown so
- * pg-boss retries the job with backoff; cancellation and the time limit end the run cleanly.
+ * message and the strategy's stack are shown to the user); an infrastructure error (database
+ * unreachable...) is rethrown so pg-boss retries the job with backoff; cancellation and the time
+ * limit end the run cleanly.
+ *
+ * Isolation: with `deps.sandbox` (every worker) the replay runs in a worker_threads thread under a
+ * watchdog (lib/runs/sandbox): a handler over its time budget, a run past its time limit or a heap
+ * over the memory cap stops the thread, fails the run with a message naming the cause, and the
+ * worker goes on with its next job. The thread only reads; every write of run state stays here.
+ *
+ * Provenance: the claim records the engine version (git commit) and the dataset version replayed;
+ * the replay records the SHA-256 of the strategy's source file; parameters, configuration (fill
+ * model, latency, fees...) and seed were stored with the run when it was created.
  */
 import type pg from "pg";
 import { AppError, isTransientError } from "../errors";
@@ -17,10 +27,12 @@ import type { Db } from "../db/prisma";
 import type { BacktestResult } from "../engine/result";
 import { resultHash } from "../engine/result-hash";
 import { withTransaction } from "../db/transaction";
-import { computeStatistics, type BacktestStatistics } from "../statistics";
-import { ticksToPrice } from "../market/contract-spec";
+import type { BacktestStatistics } from "../statistics";
 import type { StrategyModule } from "../engine/strategy";
-import { countEvents, describeFailure, finishBacktest, prepareBacktest, replaySlices, StrategyFailure, type PreparedBacktest } from "./backtest-replay";
+import { describeFailure, loadBacktestDataset, StrategyFailure, type BacktestInputs } from "./backtest-replay";
+import { InProcessReplaySource } from "./sandbox/in-process-source";
+import { ReplayClosed, RunFailure, type ReplaySource, type SliceProgress } from "./sandbox/replay-source";
+import { ThreadReplaySource, type SandboxOptions } from "./sandbox/thread-source";
 import { toProgressDto, type EquitySeriesDto, type ResultMetricsDto, type RunProgressDto, type RunStatus } from "./run-dto";
 
 export interface ExecutorDeps {
@@ -37,14 +49,16 @@ export interface ExecutorDeps {
   chunkDelayMs: number;
   /** Set when the worker shuts down: the run is handed back to the queue. */
   shuttingDown: () => boolean;
-  /** Strategy lookup (default: the built-in registry). */
+  /** Strategy lookup (default: the built-in registry). Only for replays without a sandbox. */
   findStrategy?: (id: string) => StrategyModule | undefined;
+  /**
+   * Replay in a worker_threads sandbox under a watchdog (workers always set it). Without it the
+   * replay runs on this thread: tests that inject inline strategies or database faults.
+   */
+  sandbox?: SandboxOptions;
 }
 
 class LostOwnership extends Error {}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 interface Claimed {
   id: string;
@@ -63,6 +77,7 @@ interface Claimed {
 async function claim(pool: pg.Pool, runId: string, workerId: string, engineVersion: string): Promise<Claimed | "finished" | "cancelled"> {
   const { rows } = await pool.query<Claimed>(
     `UPDATE runs SET status = 'running', attempt = attempt + 1, worker_id = $2, engine_version = $3,
+            dataset_version = COALESCE((SELECT d.version FROM datasets d WHERE d.id = runs.dataset_id), dataset_version),
             started_at = COALESCE(started_at, now()), heartbeat_at = now(), error = NULL
       WHERE id = $1 AND status IN ('queued', 'running') AND NOT cancel_requested
       RETURNING id, attempt, strategy_id, params, config, dataset_id, dataset_name, time_limit_sec, seed, cancel_requested, status`,
@@ -105,29 +120,6 @@ function storedMetrics(result: BacktestResult): ResultMetricsDto {
 /** The equity series for charts, in USD. */
 function storedEquity(result: BacktestResult): EquitySeriesDto {
   return { tsMs: result.equity.tsMs, equityUsd: result.equity.equityCents.map((c) => c / 100) };
-}
-
-/**
- * The full statistics of a result. A failure here (e.g. data outside the calendar's years) must not
- * lose the run's result: it is logged and the statistics are left out.
- */
-function resultStatistics(result: BacktestResult, prepared: PreparedBacktest, seed: number, log: Logger): BacktestStatistics | null {
-  try {
-    return computeStatistics({
-      trades: result.trades,
-      equity: result.equity,
-      startingCashCents: result.startingCashCents,
-      instrument: {
-        tickSize: ticksToPrice(prepared.contract, 1),
-        tickValueCents: prepared.contract.tickValueCents,
-        multiplier: Number(prepared.contract.multiplier),
-      },
-      options: { seed },
-    });
-  } catch (error) {
-    log.warn({ err: error }, "statistics could not be computed");
-    return null;
-  }
 }
 
 async function storeResult(
@@ -199,6 +191,10 @@ export async function executeRun(deps: ExecutorDeps, runId: string): Promise<voi
   try {
     await replay(deps, run, runLog, fail);
   } catch (error) {
+    if (error instanceof RunFailure) {
+      await fail("failed", error.message);
+      return;
+    }
     if (error instanceof StrategyFailure) {
       await fail("failed", describeFailure(error));
       return;
@@ -229,33 +225,50 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
   const { pool } = deps;
   const startedMs = Date.now();
   const deadlineMs = startedMs + run.time_limit_sec * 1000;
-  let prepared: PreparedBacktest;
-  try {
-    prepared = await prepareBacktest(
-      deps.db,
-      { strategyId: run.strategy_id, params: run.params, config: run.config, datasetId: run.dataset_id, datasetName: run.dataset_name, seed: run.seed },
-      deps.findStrategy,
-    );
-  } catch (error) {
-    // Problems with the run's inputs are the user's to fix: fail, do not retry.
-    if (error instanceof StrategyFailure || (error instanceof AppError && error.code === "unprocessable")) {
-      return fail("failed", describeFailure(error));
-    }
-    throw error;
-  }
-  const { engine } = prepared;
-  const total = await countEvents(pool, prepared);
-  await pool.query("UPDATE runs SET events_total = $3 WHERE id = $1 AND attempt = $2", [run.id, run.attempt, total]);
+  const inputs: BacktestInputs = {
+    strategyId: run.strategy_id,
+    params: run.params,
+    config: run.config,
+    datasetId: run.dataset_id,
+    datasetName: run.dataset_name,
+    seed: run.seed,
+  };
+  const pacing = { chunkEvents: deps.chunkEvents, chunkDelayMs: deps.chunkDelayMs };
+  const source: ReplaySource = deps.sandbox
+    ? new ThreadReplaySource({
+        sandbox: deps.sandbox,
+        dataset: await loadBacktestDataset(deps.db, run.dataset_id),
+        inputs,
+        ...pacing,
+        deadlineMs,
+        timeLimitSec: run.time_limit_sec,
+      })
+    : new InProcessReplaySource({ db: deps.db, pool, inputs, ...pacing, findStrategy: deps.findStrategy });
 
+  let total = 0;
   let processed = 0;
+  let last: SliceProgress = { events: 0, simTimeNs: 0n, equityCents: 0 };
+  let opened = false;
   let lastPublishMs = 0;
   let lastRateMs = startedMs;
   let lastRateEvents = 0;
   let rate = 0;
   let cancelRequested = false;
+  let lostOwnership = false;
 
   /** Writes progress + heartbeat (conditional on ownership) and publishes it; throttled. */
   const report = async (force: boolean) => {
+    if (!opened) {
+      // Still preparing (a sandbox thread starting, the events being counted): beat only, so the
+      // reaper does not take the run for abandoned.
+      const { rows } = await pool.query(
+        `UPDATE runs SET heartbeat_at = now() WHERE id = $1 AND attempt = $2 AND status = 'running' RETURNING cancel_requested`,
+        [run.id, run.attempt],
+      );
+      if (!rows[0]) throw new LostOwnership();
+      cancelRequested = rows[0].cancel_requested;
+      return;
+    }
     const now = Date.now();
     if (!force && now - lastPublishMs < deps.progressIntervalMs) return;
     if (now - lastRateMs >= 250) {
@@ -264,7 +277,7 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
       lastRateEvents = processed;
     }
     lastPublishMs = now;
-    const snap = engine.snapshot();
+    const simTimeNs = last.simTimeNs === 0n ? null : last.simTimeNs.toString();
     const avgRate = processed / Math.max(1, (now - startedMs) / 1000);
     const etaMs = avgRate > 0 ? Math.round(((total - processed) / avgRate) * 1000) : null;
     const progress = total > 0 ? Math.min(1, processed / total) : 1;
@@ -273,7 +286,7 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
               eta_ms = $8, heartbeat_at = now()
         WHERE id = $1 AND attempt = $2 AND status = 'running'
         RETURNING cancel_requested, heartbeat_at`,
-      [run.id, run.attempt, progress, processed, rate, snap.simTimeNs === 0n ? null : snap.simTimeNs.toString(), Math.round(snap.equityCents), etaMs],
+      [run.id, run.attempt, progress, processed, rate, simTimeNs, Math.round(last.equityCents), etaMs],
     );
     if (!rows[0]) throw new LostOwnership();
     cancelRequested = rows[0].cancel_requested;
@@ -284,8 +297,8 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
       eventsProcessed: processed,
       eventsTotal: total,
       eventsPerSec: rate,
-      simTimeNs: snap.simTimeNs === 0n ? null : snap.simTimeNs.toString(),
-      equityUsd: Math.round(snap.equityCents) / 100,
+      simTimeNs,
+      equityUsd: Math.round(last.equityCents) / 100,
       etaMs,
       heartbeatAt: rows[0].heartbeat_at.toISOString(),
       stalled: false,
@@ -294,28 +307,61 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
       finishedAt: null,
     });
   };
+  const mustStop = () => cancelRequested || lostOwnership || Date.now() > deadlineMs || deps.shuttingDown();
 
-  // Heartbeat even while a slow database read keeps the replay loop waiting.
+  // Heartbeat even while the thread starts, a slow read or a long handler keeps the replay from
+  // reporting; it also stops a sandboxed replay at once on cancel, shutdown or lost ownership.
   const heartbeat = setInterval(() => {
-    report(true).catch(() => {});
+    report(true)
+      .catch((error) => {
+        if (error instanceof LostOwnership) lostOwnership = true;
+      })
+      .finally(() => {
+        if (mustStop()) void source.close();
+      });
   }, 1000);
 
   try {
-    await report(true);
-    for await (const slice of replaySlices(pool, prepared, deps.chunkEvents)) {
-      processed += slice;
-      await report(false);
+    let stopped = false;
+    try {
+      // Input problems and strategy errors surface as RunFailure: the run fails, no retry.
+      const start = await source.open();
+      await pool.query("UPDATE runs SET events_total = $3, strategy_code_hash = $4 WHERE id = $1 AND attempt = $2", [
+        run.id,
+        run.attempt,
+        start.total,
+        start.strategyCodeHash,
+      ]);
+      total = start.total;
+      last = start.initial;
+      opened = true;
+      await report(true);
+      for await (const slice of source.slices()) {
+        processed += slice.events;
+        last = slice;
+        await report(false);
+        if (mustStop()) {
+          stopped = true;
+          break;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ReplayClosed)) throw error;
+      stopped = true;
+    }
+    if (stopped) {
+      await source.close();
+      if (lostOwnership) throw new LostOwnership();
       if (cancelRequested) return await fail("cancelled", "Cancelled by user");
       if (Date.now() > deadlineMs) return await fail("failed", `Time limit of ${run.time_limit_sec} s exceeded`);
-      if (deps.shuttingDown()) throw new AppError("unavailable", "Worker shutting down; the run will be resumed by another worker");
-      if (deps.chunkDelayMs > 0) await sleep(deps.chunkDelayMs);
-      else await yieldToLoop();
+      throw new AppError("unavailable", "Worker shutting down; the run will be resumed by another worker");
     }
-    const lastSimTimeNs = engine.snapshot().simTimeNs;
-    const result = finishBacktest(prepared);
+
+    const { result, statistics, statisticsError } = await source.finish();
     clearInterval(heartbeat);
-    const statistics = resultStatistics(result, prepared, run.seed, runLog);
-    if (await storeResult(pool, run, result, lastSimTimeNs, statistics)) {
+    // A failure of the statistics (e.g. data outside the calendar's years) must not lose the result.
+    if (statisticsError !== null) runLog.warn({ error: statisticsError }, "statistics could not be computed");
+    if (await storeResult(pool, run, result, last.simTimeNs, statistics)) {
       runLog.info({ events: result.events, trades: result.trades.length, ms: Date.now() - startedMs }, "run succeeded");
     } else {
       runLog.warn("run result not stored: run no longer owned by this attempt");
@@ -324,5 +370,6 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
     if (state) deps.publish(state);
   } finally {
     clearInterval(heartbeat);
+    await source.close();
   }
 }

@@ -13,6 +13,8 @@ export interface StrategyDescription {
   readonly description: string;
   readonly paramsJsonSchema: unknown;
   readonly defaults: unknown;
+  /** "mbo": the strategy needs an MBO dataset and a book fill model (l1-quotes, l2-queue, l3-fifo). */
+  readonly requires?: "mbo";
 }
 
 export function describeStrategies(): StrategyDescription[] {
@@ -22,5 +24,6 @@ export function describeStrategies(): StrategyDescription[] {
     description: strategy.description,
     paramsJsonSchema: z.toJSONSchema(strategy.paramsSchema, { io: "input", unrepresentable: "any" }),
     defaults: strategy.paramsSchema.parse({}),
+    ...(strategy.requires ? { requires: strategy.requires } : {}),
   }));
 }
