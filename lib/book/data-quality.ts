@@ -86,11 +86,13 @@ export class DataQualityLog {
   private readonly counts = new Float64Array(DATA_QUALITY_KINDS.length);
   private readonly examples: DataQualityExample[] = [];
   private total = 0;
+  private latest = -1;
 
   constructor(private readonly maxExamples = 20) {}
 
   record(kind: number, recordIndex: number, hi: number, lo: number, action: number, priceNano: number, size: number): void {
     this.counts[kind]++;
+    this.latest = kind;
     this.total++;
     if (this.examples.length < this.maxExamples) {
       this.examples.push({
@@ -102,6 +104,16 @@ export class DataQualityLog {
         size,
       });
     }
+  }
+
+  /** Anomalies counted so far, all kinds. */
+  get totalCount(): number {
+    return this.total;
+  }
+
+  /** Kind of the most recent anomaly (null before the first). */
+  get lastKind(): DataQualityKind | null {
+    return this.latest < 0 ? null : DATA_QUALITY_KINDS[this.latest];
   }
 
   count(kind: DataQualityKind): number {
@@ -118,5 +130,6 @@ export class DataQualityLog {
     this.counts.fill(0);
     this.examples.length = 0;
     this.total = 0;
+    this.latest = -1;
   }
 }

@@ -40,7 +40,7 @@
  * the queue, O(orders ahead); order times are ns offsets from `tsBaseNs` (the first batch's baseNs).
  */
 import { ACTION, MBO_FLAG, SIDE, type MboColumns } from "../market/mbo-columns";
-import { DataQualityLog, DQ, type DataQualityReport } from "./data-quality";
+import { DataQualityLog, DQ, type DataQualityKind, type DataQualityReport } from "./data-quality";
 import { ASK, BID, NONE, OrderQueues, type QueuedLevel, type QueuedOrder } from "./order-queues";
 
 export type BookSide = typeof SIDE.BID | typeof SIDE.ASK;
@@ -300,6 +300,21 @@ export class OrderBook {
    */
   depth(side: BookSide, maxLevels: number, outPrice: Float64Array, outSize: Float64Array | Uint32Array, outCount: Uint32Array | Int32Array, offset = 0): number {
     return this.queues.depth(sideIndex(side), maxLevels, outPrice, outSize, outCount, offset);
+  }
+
+  /** Total size resting at (side, price), 0 when the level is empty. O(log levels), no allocation. */
+  sizeAt(side: BookSide, priceNano: number): number {
+    return this.queues.levelSizeAt(sideIndex(side), priceNano);
+  }
+
+  /** Data-quality events counted so far (cheap: no report is built). */
+  get dataQualityCount(): number {
+    return this.quality.totalCount;
+  }
+
+  /** Kind of the most recent data-quality event (null before the first). */
+  get lastDataQualityKind(): DataQualityKind | null {
+    return this.quality.lastKind;
   }
 
   /** Size resting ahead of a real order at its level; -1 when the id does not rest. */

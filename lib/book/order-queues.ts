@@ -329,6 +329,13 @@ export class OrderQueues {
     return ahead;
   }
 
+  /** Total size of level (s, price), 0 when no order rests there. O(log levels). */
+  levelSizeAt(s: number, price: number): number {
+    const ladder = s === BID ? this.bids : this.asks;
+    const position = ladder.find(s === BID ? price : -price);
+    return position < 0 ? 0 : this.levelValues[(ladder.levelAt(position) << 2) + L_SIZE];
+  }
+
   /** Size queued at (s, price) with a priority earlier than `priority`. */
   sizeBeforePriority(s: number, price: number, priority: number): number {
     const ladder = s === BID ? this.bids : this.asks;

@@ -16,7 +16,7 @@ import { countTrades, readTrades } from "../data/tick-blocks";
 import { countMbo, readMbo } from "../data/mbo-blocks";
 import { BacktestEngine } from "../engine/engine";
 import { BookBacktestEngine } from "../engine/book/book-engine";
-import { isBookFillModel } from "../engine/book/queue-model";
+import { isBookFillModel, queueProbability } from "../engine/book/queue-model";
 import { instrumentFromContractSpec } from "../engine/instrument";
 import type { BacktestResult } from "../engine/result";
 import type { StrategyModule } from "../engine/strategy";
@@ -126,6 +126,7 @@ export function buildBacktest(
         seed: inputs.seed,
         latencyNs: Math.round(config.data.latencyMs * 1e6),
         tickSizeNano: contract.tickSizeNano,
+        queueModel: queueProbability(config.data.queueModel),
         strategyFromNs: fromNs,
       });
     } catch (error) {

@@ -1,6 +1,7 @@
 /** What a user submits to start a backtest, validated at the edge (API, CLI, job payload). */
 import { z } from "zod";
 import { latencyConfigSchema } from "../engine/latency-model";
+import { QUEUE_MODEL_NAMES } from "../engine/book/queue-model";
 
 /** l1-trades on trades; the book models (lib/engine/book) need an MBO dataset. */
 export const FILL_MODELS = ["l1-trades", "l1-quotes", "l2-queue", "l3-fifo"] as const;
@@ -22,6 +23,11 @@ export const runConfigSchema = z
     latency: latencyConfigSchema.optional(),
     /** Resting limits fill at most the size of the trade that fills them (conservative: on by default). */
     partialFills: z.boolean().default(true),
+    /**
+     * l2-queue only: how a level decrease not explained by trades is split around our order
+     * (lib/engine/book/queue-model.ts). Omitted: "risk-averse" (every cancel behind us).
+     */
+    queueModel: z.enum(QUEUE_MODEL_NAMES).optional(),
     /** Market-like orders (market, stop, trailing stop, MIT) fill at most the size of each trade. */
     marketFillsTradeSize: z.boolean().default(false),
     /**

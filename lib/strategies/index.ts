@@ -4,9 +4,13 @@
  */
 import { AppError } from "../errors";
 import type { StrategyModule } from "../engine/strategy";
+import { orbBracket } from "./orb-bracket";
 import { smaCross } from "./sma-cross";
+import { vwapReversion } from "./vwap-reversion";
+import { bookImbalance } from "./book-imbalance";
+import { passiveMarketMaker } from "./passive-market-maker";
 
-export const builtInStrategies: readonly StrategyModule[] = Object.freeze([smaCross]);
+export const builtInStrategies: readonly StrategyModule[] = Object.freeze([smaCross, orbBracket, vwapReversion, bookImbalance, passiveMarketMaker]);
 
 const BY_ID = new Map(builtInStrategies.map((strategy) => [strategy.id, strategy]));
 

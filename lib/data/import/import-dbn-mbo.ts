@@ -1,0 +1,335 @@
+/**
+ * Imports Databento DBN MBO files (schema "mbo") into a dataset of schema 'mbo': the order-by-order
+ * records into `mbo_blocks` (lib/data/mbo-blocks.ts) and the trades they contain into
+ * `trade_blocks`, so trade-based strategies, the coverage calendar and counts keep working on an
+ * MBO dataset. Streaming: memory stays bounded by a few blocks whatever the file size.
+ *
+ * Every record is stored, or quarantined with a reason, or stored AND flagged:
+ * - rejected: `off_tick_grid` (a defined price that is not a multiple of the contract's tick).
+ * - flagged, kept (data-quality flags, not rejections; `quarantined_records` rows with a `flag_`
+ *   reason, counted under that reason in `rejectedByReason` but not in `rejected`):
+ *   `flag_sequence_gap` - a live record whose sequence jumps by more than 1 on its channel
+ *     (snapshot records, whose sequences are not monotonic, are not checked). CME channels carry
+ *     other instruments too, so gaps are common in per-instrument files: a flag, not an error;
+ *   `flag_book_inconsistency` - the record raised a data-quality event in an L3 book replayed
+ *     during the import (cancel or modify of an unknown order id, cancel above the resting size,
+ *     ...; payload `kind` as in lib/book/data-quality.ts). The book carries over between the
+ *     files of one import (daily snapshots replace it) and starts empty for each import.
+ * - trades: the T records (one per aggressor match; F records are the passive side of the same
+ *   match and are not counted again) with a defined price and a size > 0 become trades: side
+ *   1 for a buy aggressor (B), -1 for a sell (A), 0 for N (the opening auction print). They go
+ *   through the trade validation (trade-validation.ts); a trade it refuses is only left out of
+ *   trade_blocks (its MBO record is stored), counted in `trades.rejectedByReason`.
+ *
+ * All-or-nothing in one transaction, idempotent by content hash, failed attempts recorded as in
+ * import-trades.ts. The dataset's `record_count` counts MBO records; its range spans both tables.
+ */
+import { createHash } from "node:crypto";
+import type pg from "pg";
+import { AppError, conflict } from "../../errors";
+import type { Db } from "../../db/prisma";
+import { withTransaction } from "../../db/transaction";
+import { OrderBook } from "../../book/order-book";
+import { getContractSpec, isKnownRoot } from "../../market/contract-spec";
+import { lastTradeNs, parseContractSymbol } from "../../market/contract-symbol";
+import { ACTION, MBO_FLAG, SIDE, allocateMboColumns, type MboColumns } from "../../market/mbo-columns";
+import { allocateTradeColumns, tsRecvNsAt, type TradeColumns } from "../../market/trade-columns";
+import { decodeMboColumns } from "../dbn/columnar-mbo";
+import { readDbnMetadata } from "../dbn/decode";
+import { readFileChunks } from "../dbn/dbn-file";
+import { syncInstruments } from "../datasets";
+import { MBO_BLOCK_MAX_RECORDS, writeMbo } from "../mbo-blocks";
+import { writeTrades } from "../tick-blocks";
+import type { ImportReport, ImportTradesOptions } from "./import-trades";
+import { TradeValidator, validationRulesSchema } from "./trade-validation";
+
+export type ImportDbnMboOptions = Pick<ImportTradesOptions, "files" | "dataset" | "instrument" | "rules" | "createdBy" | "signal">;
+
+export interface MboImportReport extends ImportReport {
+  schema: "mbo";
+  /** Records stored but flagged (sum of the `flag_` reasons). */
+  flagged: number;
+  flaggedByReason: Record<string, number>;
+  /** Trades derived from the T records. */
+  trades: { accepted: number; rejected: number; rejectedByReason: Record<string, number> };
+}
+
+const BATCH_RECORDS = MBO_BLOCK_MAX_RECORDS * 4;
+
+/** The DBN schema of each file ("mbo", "trades", ... or null for mixed); for dispatching imports. */
+export async function dbnSchemas(files: readonly string[]): Promise<(string | null)[]> {
+  const out: (string | null)[] = [];
+  for (const file of files) out.push((await readDbnMetadata(readFileChunks(file))).schema);
+  return out;
+}
+
+/** True when every file is a DBN file of schema "mbo". */
+export async function isDbnMbo(files: readonly string[]): Promise<boolean> {
+  const schemas = await dbnSchemas(files).catch(() => null);
+  return schemas !== null && schemas.length > 0 && schemas.every((s) => s === "mbo");
+}
+
+function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AppError("cancelled", "Import cancelled");
+}
+
+async function hashFiles(files: readonly string[], signal?: AbortSignal): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of files) {
+    for await (const chunk of readFileChunks(file)) {
+      hash.update(chunk);
+      throwIfCancelled(signal);
+    }
+  }
+  return hash.digest("hex");
+}
+
+/** Contract of the import (same rules as import-trades.ts): root, symbol and, if dated, expiry. */
+async function resolveContract(files: readonly string[], given?: string): Promise<{ root: string; symbol: string; expiryNs: bigint | null }> {
+  let symbol = given?.trim().toUpperCase();
+  if (!symbol) {
+    const symbols = new Set<string>();
+    for (const file of files) for (const s of (await readDbnMetadata(readFileChunks(file))).symbols) symbols.add(s.toUpperCase());
+    if (symbols.size !== 1) throw new AppError("unprocessable", `Cannot tell the instrument from the files (symbols: ${[...symbols].join(", ") || "none"}); pass --instrument`);
+    symbol = [...symbols][0];
+  }
+  if (isKnownRoot(symbol)) return { root: getContractSpec(symbol).root, symbol, expiryNs: null };
+  const rootOfParent = /^([A-Z0-9]+)\.(FUT|[cvn]\.\d+)$/.exec(symbol)?.[1];
+  if (rootOfParent && isKnownRoot(rootOfParent)) return { root: rootOfParent, symbol, expiryNs: null };
+  const contract = parseContractSymbol(symbol);
+  return { root: getContractSpec(contract.root).root, symbol, expiryNs: lastTradeNs(contract.root, contract.year, contract.month) };
+}
+
+async function* chunksOf(files: readonly string[]): AsyncGenerator<Uint8Array> {
+  for (const file of files) yield* readFileChunks(file);
+}
+
+export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboOptions): Promise<MboImportReport> {
+  const started = Date.now();
+  const { signal } = options;
+  throwIfCancelled(signal);
+  if (options.files.length === 0) throw new AppError("bad_request", "No file to import");
+  const schemas = await dbnSchemas(options.files);
+  const wrong = schemas.findIndex((s) => s !== "mbo");
+  if (wrong >= 0) throw new AppError("unprocessable", `${options.files[wrong]} is a DBN file of schema ${schemas[wrong] ?? "mixed"}, not mbo`);
+  const rules = validationRulesSchema.parse(options.rules ?? {});
+  const contract = await resolveContract(options.files, options.instrument);
+  const spec = getContractSpec(contract.root);
+  const tickNano = Number(spec.tickSizeNano);
+  const contentHash = await hashFiles(options.files, signal);
+  await syncInstruments(db);
+  const instrument = await db.instrument.findUniqueOrThrow({ where: { symbol: spec.root }, select: { id: true } });
+  const existing = await db.dataset.findUnique({ where: { name: options.dataset }, include: { instrument: { select: { symbol: true } } } });
+  if (existing && existing.instrument.symbol !== spec.root) throw conflict(`Dataset ${options.dataset} holds ${existing.instrument.symbol}, not ${spec.root}`);
+  if (existing && existing.schema !== "mbo") throw conflict(`Dataset ${options.dataset} holds ${existing.schema} data; import MBO files into an MBO dataset`);
+
+  const report = (fields: Partial<MboImportReport>): MboImportReport => ({
+    dataset: options.dataset,
+    importRunId: null,
+    skipped: false,
+    format: "dbn",
+    read: 0,
+    accepted: 0,
+    rejected: 0,
+    rejectedByReason: {},
+    from: null,
+    to: null,
+    instruments: [contract.symbol],
+    contentHash,
+    ms: Date.now() - started,
+    schema: "mbo",
+    flagged: 0,
+    flaggedByReason: {},
+    trades: { accepted: 0, rejected: 0, rejectedByReason: {} },
+    ...fields,
+  });
+  if (existing) {
+    const previous = await db.importRun.findFirst({ where: { datasetId: existing.id, contentHash, status: "succeeded" } });
+    if (previous) return report({ importRunId: previous.id, skipped: true });
+  }
+
+  const sourceInfo = { files: options.files, format: "dbn", schema: "mbo", instrument: contract.symbol, rules };
+  const counts: Record<string, number> = {};
+  const flags: Record<string, number> = {};
+  const tradeCounts: Record<string, number> = {};
+  let read = 0;
+  let accepted = 0;
+  let flagged = 0;
+  let tradesAccepted = 0;
+  let tradesRead = 0;
+  let firstNs: bigint | null = null;
+  let lastNs: bigint | null = null;
+  try {
+    const importRunId = await withTransaction(pool, async (client) => {
+      const dataset = existing
+        ? existing.id
+        : (
+            await client.query<{ id: number }>(
+              `INSERT INTO datasets (name, instrument_id, schema, status, provenance, created_by) VALUES ($1, $2, 'mbo', 'importing', '{}', $3) RETURNING id`,
+              [options.dataset, instrument.id, options.createdBy ?? null],
+            )
+          ).rows[0].id;
+      await client.query("SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
+      const { rows: seqRows } = await client.query<{ mbo: string; trades: string }>(
+        `SELECT (SELECT coalesce(sum(record_count), 0) FROM mbo_blocks WHERE dataset_id = $1)::text AS mbo,
+                (SELECT coalesce(sum(tick_count), 0) FROM trade_blocks WHERE dataset_id = $1)::text AS trades`,
+        [dataset],
+      );
+      let nextMboSeq = BigInt(seqRows[0].mbo);
+      let nextTradeSeq = BigInt(seqRows[0].trades);
+      const run = await client.query<{ id: string }>(
+        `INSERT INTO import_runs (dataset_id, status, source, content_hash, created_by) VALUES ($1, 'running', $2, $3, $4) RETURNING id`,
+        [dataset, sourceInfo, contentHash, options.createdBy ?? null],
+      );
+      const runId = run.rows[0].id;
+      const quarantine: unknown[][] = [];
+      const flushQuarantine = async () => {
+        if (!quarantine.length) return;
+        const values: unknown[] = [];
+        const tuples = quarantine.map((row, i) => {
+          values.push(runId, ...row);
+          const o = i * 5;
+          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
+        });
+        await client.query(`INSERT INTO quarantined_records (import_run_id, record_index, reason, ts_recv_ns, payload) VALUES ${tuples.join(",")}`, values);
+        quarantine.length = 0;
+      };
+      const validator = new TradeValidator(rules, contract.expiryNs);
+      const book = new OrderBook();
+      const lastSeq = new Map<number, number>();
+      const kept: MboColumns = allocateMboColumns(BATCH_RECORDS, 0n);
+      const trades: TradeColumns = allocateTradeColumns(BATCH_RECORDS, 0n);
+
+      for await (const batch of decodeMboColumns(chunksOf(options.files), { batchSize: BATCH_RECORDS })) {
+        throwIfCancelled(signal);
+        const recordBase = read;
+        read += batch.length;
+        kept.length = 0;
+        kept.baseNs = batch.baseNs;
+        trades.length = 0;
+        trades.baseNs = batch.baseNs;
+        const tsNs = (i: number) => (batch.baseNs + BigInt(batch.tsRecvOffsetNs[i])).toString();
+        for (let i = 0; i < batch.length; i++) {
+          const price = batch.priceNano[i];
+          if (price === price && price % tickNano !== 0) {
+            counts.off_tick_grid = (counts.off_tick_grid ?? 0) + 1;
+            quarantine.push([recordIndexOf(recordBase, i), "off_tick_grid", tsNs(i), mboPayload(batch, i)]);
+            if (quarantine.length >= 1000) await flushQuarantine();
+            continue;
+          }
+          const flag = (reason: string, extra: Record<string, unknown>) => {
+            flags[reason] = (flags[reason] ?? 0) + 1;
+            flagged++;
+            quarantine.push([recordIndexOf(recordBase, i), reason, tsNs(i), { ...mboPayload(batch, i), ...extra }]);
+          };
+          if ((batch.flags[i] & MBO_FLAG.SNAPSHOT) === 0) {
+            const channel = batch.channelId[i];
+            const seq = batch.sequence[i];
+            const previous = lastSeq.get(channel);
+            if (previous !== undefined && seq > previous + 1) flag("flag_sequence_gap", { channel, expected: previous + 1 });
+            if (previous === undefined || seq > previous) lastSeq.set(channel, seq);
+          }
+          const before = book.dataQualityCount;
+          book.applyRange(batch, i, i + 1);
+          if (book.dataQualityCount !== before) flag("flag_book_inconsistency", { kind: book.lastDataQualityKind });
+          if (quarantine.length >= 1000) await flushQuarantine();
+          copyRecord(batch, i, kept, kept.length++);
+          if (batch.action[i] === ACTION.TRADE && price === price && batch.size[i] > 0) {
+            const t = trades.length++;
+            trades.tsOffsetNs[t] = batch.tsRecvOffsetNs[i];
+            trades.eventDeltaNs[t] = batch.tsEventDeltaNs[i];
+            trades.priceTicks[t] = price / tickNano;
+            trades.size[t] = batch.size[i];
+            trades.side[t] = batch.side[i] === SIDE.BID ? 1 : batch.side[i] === SIDE.ASK ? -1 : 0;
+          }
+        }
+        if (kept.length > 0) {
+          await writeMbo(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: nextMboSeq }, kept);
+          nextMboSeq += BigInt(kept.length);
+          accepted += kept.length;
+        }
+        tradesRead += trades.length;
+        const { accepted: ok, rejected } = validator.filter(trades);
+        for (const r of rejected) tradeCounts[r.reason] = (tradeCounts[r.reason] ?? 0) + 1;
+        if (ok.length > 0) {
+          await writeTrades(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: nextTradeSeq }, ok);
+          nextTradeSeq += BigInt(ok.length);
+          tradesAccepted += ok.length;
+          firstNs ??= tsRecvNsAt(ok, 0);
+          lastNs = tsRecvNsAt(ok, ok.length - 1);
+        }
+      }
+      throwIfCancelled(signal);
+      await flushQuarantine();
+      await client.query(
+        `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
+        [runId, read, accepted, read - accepted, { ...counts, ...flags }],
+      );
+      await client.query(
+        `UPDATE datasets SET status = 'ready', record_count = $2, updated_at = now(),
+                version = CASE WHEN record_count > 0 THEN version + 1 ELSE version END,
+                start_ns = least((SELECT min(first_ts_recv) FROM mbo_blocks WHERE dataset_id = $1), (SELECT min(first_ts_recv) FROM trade_blocks WHERE dataset_id = $1)),
+                end_ns = greatest((SELECT max(last_ts_recv) FROM mbo_blocks WHERE dataset_id = $1), (SELECT max(last_ts_recv) FROM trade_blocks WHERE dataset_id = $1)),
+                provenance = provenance || jsonb_build_object('source', 'import', 'lastImport', $3::jsonb)
+          WHERE id = $1`,
+        [dataset, nextMboSeq.toString(), JSON.stringify({ importRunId: runId, contentHash, format: "dbn", schema: "mbo", files: options.files.map((f) => f.split(/[\\/]/).pop()) })],
+      );
+      return runId;
+    });
+    const iso = (ns: bigint | null) => (ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString());
+    return report({
+      importRunId,
+      read,
+      accepted,
+      rejected: read - accepted,
+      rejectedByReason: { ...counts, ...flags },
+      from: iso(firstNs),
+      to: iso(lastNs),
+      flagged,
+      flaggedByReason: flags,
+      trades: { accepted: tradesAccepted, rejected: tradesRead - tradesAccepted, rejectedByReason: tradeCounts },
+      ms: Date.now() - started,
+    });
+  } catch (error) {
+    if (existing) {
+      const message = error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
+      await db.importRun
+        .create({ data: { datasetId: existing.id, status: "failed", source: sourceInfo, contentHash, error: message, finishedAt: new Date(), createdById: options.createdBy } })
+        .catch(() => {});
+    }
+    throw error;
+  }
+}
+
+function recordIndexOf(base: number, i: number): number {
+  return base + i;
+}
+
+function mboPayload(c: MboColumns, i: number): Record<string, unknown> {
+  const hi = c.orderIdHi[i];
+  const lo = c.orderIdLo[i];
+  return {
+    action: String.fromCharCode(c.action[i]),
+    side: String.fromCharCode(c.side[i]),
+    priceNano: Number.isNaN(c.priceNano[i]) ? null : String(c.priceNano[i]),
+    size: c.size[i],
+    orderId: ((BigInt(hi) << 32n) | BigInt(lo)).toString(),
+    sequence: c.sequence[i],
+    flags: c.flags[i],
+  };
+}
+
+function copyRecord(from: MboColumns, i: number, to: MboColumns, j: number): void {
+  to.tsRecvOffsetNs[j] = from.tsRecvOffsetNs[i];
+  to.tsEventDeltaNs[j] = from.tsEventDeltaNs[i];
+  to.instrumentId[j] = from.instrumentId[i];
+  to.orderIdHi[j] = from.orderIdHi[i];
+  to.orderIdLo[j] = from.orderIdLo[i];
+  to.priceNano[j] = from.priceNano[i];
+  to.size[j] = from.size[i];
+  to.flags[j] = from.flags[i];
+  to.channelId[j] = from.channelId[i];
+  to.action[j] = from.action[i];
+  to.side[j] = from.side[i];
+  to.sequence[j] = from.sequence[i];
+}

@@ -1,0 +1,34 @@
+/**
+ * What book strategies see on top of the trade-strategy API (lib/engine/strategy.ts) when a run
+ * replays order-by-order data through the book engine (book-engine.ts):
+ *
+ *   onBook   at every event boundary of the MBO feed (a record with the LAST flag, or the end of
+ *            a snapshot), after the fills that event caused; ctx.book is the book at that boundary
+ *   onTrade  for every trade record (action T; `i` is 0 and ctx.trades holds that one trade),
+ *            before the rest of its event reaches the book
+ *
+ * onStart, onFill, onEnd and onOrderRejected keep their meaning; onBar is not delivered by the book
+ * engine (a strategy with bars is refused on book data).
+ */
+import type { Fill } from "../fill";
+import type { StrategyContext, StrategyHandlers } from "../strategy";
+import type { BookView } from "./book-view";
+
+export interface BookStrategyContext extends StrategyContext {
+  readonly book: BookView;
+  /**
+   * Contracts ahead of one of our resting limit orders in its queue: exact on l3-fifo (real orders
+   * still ahead of it), the model's estimate on l2-queue, NaN on l1-quotes, for orders not yet
+   * in the book (latency) and for unknown ids.
+   */
+  queueAhead(orderId: number): number;
+}
+
+export interface BookStrategyHandlers extends StrategyHandlers {
+  onBook?(ctx: BookStrategyContext): void;
+  onFill?(ctx: StrategyContext, fill: Fill): void;
+}
+
+export function isBookContext(ctx: StrategyContext): ctx is BookStrategyContext {
+  return (ctx as Partial<BookStrategyContext>).book !== undefined;
+}
