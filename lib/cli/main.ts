@@ -139,6 +139,7 @@ program
   .option("--to <time>", "end (ISO-8601 instant, exclusive)")
   .option("--fill-model <model>", "fill model", "l1-trades")
   .option("--latency-ms <n>", "order entry latency in ms", "0")
+  .option("--config <json>", "further run configuration as a JSON object (e.g. partialFills, latency, calendar, dailySettlement, flattenAtSessionEnd)")
   .option("--fee-per-side <usd>", "fee per contract per side in USD (default: the contract's)")
   .option("--seed <n>", "random seed", "0")
   .option("--json", "print one JSON object (default)")
@@ -180,6 +181,8 @@ program
           ? `already imported into ${report.dataset} (same content ${report.contentHash.slice(0, 12)}); nothing changed`
           : `imported ${report.format} into ${report.dataset}: read ${report.read}, accepted ${report.accepted}, rejected ${report.rejected} ${JSON.stringify(report.rejectedByReason)}`,
       );
+      const flagged = Object.entries(report.flags ?? {}).map(([kind, t]) => `${kind} ${t.flags} ranges (${t.records} records)`);
+      if (flagged.length) err(`flagged (kept): ${flagged.join(", ")}`);
     }),
   );
 

@@ -6,6 +6,11 @@
  * one import, broken by insertion order); the CSV export pages through the table by key, so its
  * memory stays bounded whatever the size of the quarantine. Source files are reported by base
  * name only: server paths never reach the browser.
+ *
+ * A report carries the data flags its import wrote (price-band ranges, halts; lib/data/data-flags.ts):
+ * totals per kind and the first MAX_REPORT_FLAGS ranges by time. Imports that failed before their
+ * dataset existed (`failed_imports`) are reported too: by id, and in the list of their dataset's
+ * name (status "failed", no counts).
  */
 import { z } from "zod";
 import { notFound } from "../../errors";
@@ -27,7 +32,31 @@ export interface ImportRunDto {
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
+  flags: ImportFlagsDto;
 }
+
+export interface DataFlagDto {
+  kind: string;
+  /** Receive times, ISO-8601 UTC with nanoseconds, and the same in ns as strings (both inclusive). */
+  from: string;
+  to: string;
+  fromNs: string;
+  toNs: string;
+  /** Trades (price_band) or status records (halt) in the range. */
+  count: number;
+  detail: unknown;
+}
+
+export interface ImportFlagsDto {
+  /** Per kind: ranges and the records they cover. */
+  totals: Record<string, { flags: number; records: number }>;
+  /** The first MAX_REPORT_FLAGS ranges by start time. */
+  items: DataFlagDto[];
+  truncated: boolean;
+}
+
+export const MAX_REPORT_FLAGS = 200;
+const NO_FLAGS: ImportFlagsDto = { totals: {}, items: [], truncated: false };
 
 export interface QuarantinedRecordDto {
   recordIndex: number;
@@ -83,7 +112,7 @@ const runSelect = {
 
 type RunRow = Prisma.ImportRunGetPayload<{ select: typeof runSelect }>;
 
-function toRunDto(row: RunRow): ImportRunDto {
+function toRunDto(row: RunRow, flags: ImportFlagsDto = NO_FLAGS): ImportRunDto {
   const source = (row.source ?? {}) as { files?: unknown; format?: unknown; instrument?: unknown };
   const files = Array.isArray(source.files) ? source.files.filter((f): f is string => typeof f === "string") : [];
   const byReason: Record<string, number> = {};
@@ -103,23 +132,85 @@ function toRunDto(row: RunRow): ImportRunDto {
     error: row.error,
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
+    flags,
   };
 }
 
-/** The imports of a dataset, newest first (404 for an unknown dataset). */
-export async function listImports(db: Db, datasetName: string): Promise<ImportRunDto[]> {
-  const dataset = await db.dataset.findUnique({ where: { name: datasetName }, select: { id: true } });
-  if (!dataset) throw notFound(`Dataset ${datasetName}`);
-  const rows = await db.importRun.findMany({ where: { datasetId: dataset.id }, orderBy: [{ startedAt: "desc" }, { id: "desc" }], select: runSelect });
-  return rows.map(toRunDto);
+const failedSelect = { id: true, datasetName: true, source: true, contentHash: true, error: true, startedAt: true, finishedAt: true } satisfies Prisma.FailedImportSelect;
+type FailedRow = Prisma.FailedImportGetPayload<{ select: typeof failedSelect }>;
+
+/** A failed import whose dataset was never created, as an import report with no counts. */
+function failedToDto(row: FailedRow): ImportRunDto {
+  return toRunDto({
+    ...row,
+    status: "failed",
+    readCount: 0n,
+    acceptedCount: 0n,
+    rejectedCount: 0n,
+    rejectedByReason: {},
+    dataset: { name: row.datasetName },
+  });
 }
 
-/** One import with its dataset's name; an unknown or malformed id is a 404. */
+/** The flags an import run wrote: totals per kind and the first ranges by time. */
+async function importFlags(db: Db, importRunId: string): Promise<ImportFlagsDto> {
+  const [groups, rows] = await Promise.all([
+    db.dataFlag.groupBy({ by: ["kind"], where: { importRunId }, _count: { _all: true }, _sum: { count: true }, orderBy: { kind: "asc" } }),
+    db.dataFlag.findMany({ where: { importRunId }, orderBy: [{ fromNs: "asc" }, { id: "asc" }], take: MAX_REPORT_FLAGS + 1 }),
+  ]);
+  const totals: ImportFlagsDto["totals"] = {};
+  for (const g of groups) totals[g.kind] = { flags: g._count._all, records: Number(g._sum.count ?? 0n) };
+  return {
+    totals,
+    items: rows.slice(0, MAX_REPORT_FLAGS).map((r) => ({
+      kind: r.kind,
+      from: nsToIsoNs(r.fromNs),
+      to: nsToIsoNs(r.toNs),
+      fromNs: r.fromNs.toString(),
+      toNs: r.toNs.toString(),
+      count: Number(r.count),
+      detail: r.detail,
+    })),
+    truncated: rows.length > MAX_REPORT_FLAGS,
+  };
+}
+
+/**
+ * The imports of a dataset, newest first, with the failed attempts that would have created a
+ * dataset of that name; 404 when there is neither a dataset nor a failed attempt. List entries
+ * carry flag totals only (`items` empty): the report of one import has the ranges.
+ */
+export async function listImports(db: Db, datasetName: string): Promise<ImportRunDto[]> {
+  const [dataset, failed] = await Promise.all([
+    db.dataset.findUnique({ where: { name: datasetName }, select: { id: true } }),
+    db.failedImport.findMany({ where: { datasetName }, select: failedSelect }),
+  ]);
+  if (!dataset && failed.length === 0) throw notFound(`Dataset ${datasetName}`);
+  const rows = dataset ? await db.importRun.findMany({ where: { datasetId: dataset.id }, orderBy: [{ startedAt: "desc" }, { id: "desc" }], select: runSelect }) : [];
+  const totals = new Map<string, ImportFlagsDto["totals"]>();
+  if (rows.length) {
+    const groups = await db.dataFlag.groupBy({ by: ["importRunId", "kind"], where: { importRunId: { in: rows.map((r) => r.id) } }, _count: { _all: true }, _sum: { count: true } });
+    for (const g of groups) {
+      const t = totals.get(g.importRunId) ?? {};
+      t[g.kind] = { flags: g._count._all, records: Number(g._sum.count ?? 0n) };
+      totals.set(g.importRunId, t);
+    }
+  }
+  const list = [
+    ...rows.map((r) => toRunDto(r, { totals: totals.get(r.id) ?? {}, items: [], truncated: false })),
+    ...failed.map(failedToDto),
+  ];
+  return list.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.id < b.id ? 1 : -1));
+}
+
+/** One import with its dataset's name and its flags; an unknown or malformed id is a 404. */
 export async function getImportReport(db: Db, importRunId: string): Promise<ImportRunDto> {
   if (!uuidSchema.safeParse(importRunId).success) throw notFound("Import");
   const row = await db.importRun.findUnique({ where: { id: importRunId }, select: runSelect });
-  if (!row) throw notFound("Import");
-  return toRunDto(row);
+  if (row) return toRunDto(row, await importFlags(db, row.id));
+  const failed = await db.failedImport.findUnique({ where: { id: importRunId }, select: failedSelect });
+  if (!failed) throw notFound("Import");
+  return failedToDto(failed);
 }
 
 /** Nanoseconds since the epoch -> "2024-07-01T23:58:00.123456789Z" (UTC, all nine digits). */

@@ -7,11 +7,15 @@
  * - Every record is stored or quarantined with a reason (parsers: malformed, off_tick_grid,
  *   undefined_price, undefined_size, out_of_range, other_instrument, aggregated_record;
  *   validation: see trade-validation.ts) and a payload (text formats: file, line and the raw line).
- * - All-or-nothing: ticks, quarantine and dataset statistics are written in one transaction; a
- *   failed or cancelled import leaves the dataset exactly as before. When the dataset existed
- *   the attempt is recorded as a failed import run (error "cancelled" for a cancellation); a
- *   dataset the import would have created is not left behind, so there is nothing to attach the
- *   failed run to.
+ * - Extreme moves are kept but flagged: accepted trades outside the price band (rules.priceBand,
+ *   price-band.ts) are stored and their ranges written as `price_band` data flags
+ *   (lib/data/data-flags.ts). A DBN file of the status schema goes to import-status.ts instead
+ *   (halt intervals as `halt` flags, no trades).
+ * - All-or-nothing: ticks, quarantine, flags and dataset statistics are written in one
+ *   transaction; a failed or cancelled import leaves the dataset exactly as before. When the
+ *   dataset existed the attempt is recorded as a failed import run (error "cancelled" for a
+ *   cancellation); a dataset the import would have created is not left behind, so the attempt is
+ *   recorded in `failed_imports` under the dataset's name (the report lists it).
  * - Idempotent: the files' content hash is recorded; importing the same content into the same
  *   dataset again changes nothing and says so.
  * - One instrument per dataset: the contract comes from `instrument`, or from the files (DBN
@@ -32,11 +36,14 @@ import { lastTradeNs, parseContractSymbol } from "../../market/contract-symbol";
 import { tsRecvNsAt } from "../../market/trade-columns";
 import { readFileChunks } from "../dbn/dbn-file";
 import { syncInstruments } from "../datasets";
-import { writeTrades } from "../tick-blocks";
+import { readTrades, writeTrades } from "../tick-blocks";
 import { baseName } from "../formats/file-chunks";
 import { createTradeSource, resolveFormat, type FormatOptions } from "../formats";
 import type { ByteCounter, ImportFormat } from "../formats/types";
-import { TradeValidator, validationRulesSchema, type ValidationRules } from "./trade-validation";
+import { TradeValidator, validationRulesSchema, type ValidationRulesInput } from "./trade-validation";
+import { insertDataFlags, type NewDataFlag } from "../data-flags";
+import { dbnSchemas, importStatus } from "./import-status";
+import { PriceBand, sessionWindowOf, type PriceBandRange } from "./price-band";
 
 export type { ImportFormat } from "../formats/types";
 export type { FormatOptions } from "../formats";
@@ -54,6 +61,8 @@ export interface ImportReport {
   to: string | null;
   instruments: string[];
   contentHash: string;
+  /** Data flags this import wrote, per kind: ranges and the records they cover (importTrades always sets it). */
+  flags?: Record<string, { flags: number; records: number }>;
   ms: number;
 }
 
@@ -73,7 +82,7 @@ export interface ImportTradesOptions {
   format?: ImportFormat | "auto";
   /** Contract symbol (ESU4, MNQZ5, MNQ 12-25) or root (MNQ); default: from the files. */
   instrument?: string;
-  rules?: Partial<ValidationRules>;
+  rules?: ValidationRulesInput;
   createdBy?: string;
   /** Called at most every ~250 ms while importing, and once at the end. */
   onProgress?: (p: ImportProgress) => void;
@@ -140,6 +149,13 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
   const rules = validationRulesSchema.parse(options.rules ?? {});
   const totalBytes = await fileSizes(options.files);
   const format = await resolveFormat(options.files, options.format ?? "auto", { hasCsvMapping: Boolean(options.formatOptions?.csv) });
+  if (format === "dbn") {
+    const schemas = await dbnSchemas(options.files);
+    if (schemas.includes("status")) {
+      if (schemas.some((s) => s !== "status")) throw new AppError("unprocessable", "Status files and trade files cannot be imported together: import the trades first, then the status files");
+      return importStatus(db, pool, { options, contentHash: await hashFiles(options.files, signal), totalBytes, started });
+    }
+  }
   const counter: ByteCounter = { bytesRead: 0 };
   const source = createTradeSource(format, options.files, options.formatOptions, counter);
   const contract = resolveContract(await source.symbols(), options.instrument);
@@ -173,6 +189,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
         to: null,
         instruments: [contract.symbol],
         contentHash,
+        flags: {},
         ms: Date.now() - started,
       };
     }
@@ -182,6 +199,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
   let firstNs: bigint | null = null;
   let lastNs: bigint | null = null;
   let lastProgressAt = Date.now();
+  const flagTotals: Record<string, { flags: number; records: number }> = {};
   try {
     const importRunId = await withTransaction(pool, async (client) => {
       const dataset = existing
@@ -200,6 +218,33 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       );
       const runId = run.rows[0].id;
       const validator = new TradeValidator(rules, contract.expiryNs);
+      const band = rules.priceBand ? new PriceBand(rules.priceBand) : null;
+      const bandDetail = rules.priceBand ? { percent: rules.priceBand.percent, reference: rules.priceBand.reference } : null;
+      const toFlag = (r: PriceBandRange): NewDataFlag => ({
+        kind: "price_band",
+        fromNs: r.fromNs,
+        toNs: r.toNs,
+        count: r.count,
+        detail: {
+          ...bandDetail,
+          sessionDate: r.sessionDate,
+          referenceTicks: r.referenceTicks,
+          minTicks: r.minTicks,
+          maxTicks: r.maxTicks,
+          referencePrice: r.referenceTicks * Number(spec.tickSize),
+          minPrice: r.minTicks * Number(spec.tickSize),
+          maxPrice: r.maxTicks * Number(spec.tickSize),
+        },
+      });
+      const writeBandFlags = async (ranges: PriceBandRange[]) => {
+        if (!ranges.length) return;
+        await insertDataFlags(client, dataset, runId, ranges.map(toFlag));
+        const t = (flagTotals.price_band ??= { flags: 0, records: 0 });
+        t.flags += ranges.length;
+        for (const r of ranges) t.records += r.count;
+      };
+      let seeded = !existing;
+      const pending: PriceBandRange[] = [];
       const quarantine: unknown[][] = [];
       const flushQuarantine = async () => {
         if (!quarantine.length) return;
@@ -228,6 +273,18 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
           quarantine.push([origin?.recordIndex ?? r.index, r.reason, r.tsRecvNs.toString(), origin ? { ...origin.payload, ...values } : values]);
           if (quarantine.length >= 1000) await flushQuarantine();
         }
+        if (ok.length > 0 && band) {
+          if (!seeded) {
+            seeded = true;
+            const last = await lastStoredTradeBefore(client, dataset, spec.tickSizeNano, tsRecvNsAt(ok, 0));
+            if (last !== null) band.seed(last);
+          }
+          band.observe(ok);
+          const closed = band.drainClosed();
+          if (closed.length >= 1000) await writeBandFlags(closed);
+          else pending.push(...closed);
+          if (pending.length >= 1000) await writeBandFlags(pending.splice(0, pending.length));
+        }
         if (ok.length > 0) {
           await writeTrades(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: nextSeq }, ok);
           nextSeq += BigInt(ok.length);
@@ -242,6 +299,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       }
       throwIfCancelled(signal);
       await flushQuarantine();
+      if (band) await writeBandFlags([...pending.splice(0, pending.length), ...band.finish()]);
       const rejectedTotal = read - accepted;
       await client.query(
         `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
@@ -273,6 +331,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       to: iso(lastNs),
       instruments: [contract.symbol],
       contentHash,
+      flags: flagTotals,
       ms: Date.now() - started,
     };
   } catch (error) {
@@ -282,7 +341,42 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       await db.importRun
         .create({ data: { datasetId: existing.id, status: "failed", source: sourceInfo, contentHash, error: message, finishedAt: new Date(), createdById: options.createdBy } })
         .catch(() => {});
+    } else {
+      await db.failedImport
+        .create({ data: { datasetName: options.dataset, source: sourceInfo, contentHash, error: failureMessage(error), createdById: options.createdBy, startedAt: new Date(started) } })
+        .catch(() => {});
     }
     throw error;
   }
+}
+
+function failureMessage(error: unknown): string {
+  return error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
+}
+
+/**
+ * Price of the last trade stored in the dataset before the session window of `firstNs` (the
+ * price band's reference for an append), or null when there is none. The latest such trade is at
+ * or after L = the latest block start before the window, so the blocks overlapping [L, start) hold
+ * it (blocks of several imports may overlap in time: the latest time wins, not the read order).
+ */
+async function lastStoredTradeBefore(client: pg.PoolClient, datasetId: number, tickSizeNano: bigint, firstNs: bigint): Promise<number | null> {
+  const { startNs } = sessionWindowOf(firstNs);
+  const { rows } = await client.query<{ first: string | null }>(
+    "SELECT max(first_ts_recv)::text AS first FROM trade_blocks WHERE dataset_id = $1 AND first_ts_recv < $2",
+    [datasetId, startNs.toString()],
+  );
+  if (rows[0].first === null) return null;
+  let lastNs: bigint | null = null;
+  let last: number | null = null;
+  for await (const b of readTrades(client, { datasetId, tickSizeNano, fromNs: BigInt(rows[0].first), toNs: startNs })) {
+    for (let i = 0; i < b.length; i++) {
+      const ts = tsRecvNsAt(b, i);
+      if (lastNs === null || ts >= lastNs) {
+        lastNs = ts;
+        last = b.priceTicks[i];
+      }
+    }
+  }
+  return last;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isInSession } from "../../market/session-calendar";
 import { allocateTradeColumns } from "../../market/trade-columns";
 import { TradeValidator, validationRulesSchema } from "./trade-validation";
 
@@ -57,5 +58,52 @@ describe("TradeValidator", () => {
     const v = new TradeValidator(rules, null);
     v.filter(batch([[IN_SESSION, 1, 1], [IN_SESSION, 1, 1]]));
     expect(v.filter(batch([[IN_SESSION + 1n, 1, -1]])).rejected[0].index).toBe(2);
+  });
+
+  it("agrees with the per-trade rules over random trades around session edges, a calendar pause and an expiry", () => {
+    // 2020-12-28 (the 15:15-15:30 CT pause of those years) to 2020-12-30; expiry inside the range.
+    const from = BigInt(Date.parse("2020-12-28T20:00:00Z")) * 1_000_000n;
+    const expiry = BigInt(Date.parse("2020-12-29T23:30:00Z")) * 1_000_000n;
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const ticks: Array<[bigint, number, number]> = [];
+    let ts = from;
+    for (let i = 0; i < 4000; i++) {
+      ts += BigInt(Math.floor(rand() * 60e9)); // up to a minute apart
+      const back = rand() < 0.05 ? BigInt(Math.floor(rand() * 5e9)) : 0n; // some out of order
+      ticks.push([ts - back, 100, rand() < 0.02 ? 0 : 1]);
+    }
+    // Reference: the rules trade by trade.
+    let last: bigint | null = null;
+    const expected = ticks.map(([t, , size]) => {
+      let reason: string | null = null;
+      if (size <= 0) reason = "non_positive_size";
+      else if (last !== null && t < last) reason = "out_of_order";
+      else if (t >= expiry) reason = "after_expiry";
+      else if (!isInSession(Number(t / 1_000_000n))) reason = "outside_session";
+      if (!reason) last = t;
+      return reason;
+    });
+    const v = new TradeValidator(rules, expiry);
+    const got: Array<string | null> = [];
+    for (let at = 0; at < ticks.length; at += 333) {
+      const slice = ticks.slice(at, at + 333);
+      const b = allocateTradeColumns(slice.length, slice[0][0] - 10n);
+      for (const [t, p, size] of slice) {
+        const i = b.length++;
+        b.tsOffsetNs[i] = Number(t - b.baseNs);
+        b.priceTicks[i] = p;
+        b.size[i] = size;
+      }
+      const { accepted, rejected } = v.filter(b);
+      const reasons: Array<string | null> = slice.map(() => null);
+      for (const r of rejected) reasons[r.position] = r.reason;
+      expect(accepted.length).toBe(slice.length - rejected.length);
+      got.push(...reasons);
+    }
+    expect(got).toEqual(expected);
+    const counts = (reason: string) => expected.filter((r) => r === reason).length;
+    // The sample exercises every rule, the pause included.
+    expect([counts("out_of_order") > 0, counts("outside_session") > 0, counts("after_expiry") > 0, counts("non_positive_size") > 0]).toEqual([true, true, true, true]);
   });
 });
