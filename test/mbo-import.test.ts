@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "./db";
 import { bootstrapTestDatabase, inProcessExecutor, runRow, seedDataset } from "./support/system";
 import { decodeMboFile } from "../lib/data/dbn/dbn-file";
 import { importDbnMbo, isDbnMbo } from "../lib/data/import/import-dbn-mbo";
+import { importTrades } from "../lib/data/import/import-trades";
 import { countMbo, readMbo } from "../lib/data/mbo-blocks";
 import { countTrades, readTrades } from "../lib/data/tick-blocks";
 import { BookBacktestEngine } from "../lib/engine/book/book-engine";
@@ -21,6 +22,7 @@ import type { Principal } from "../lib/auth/roles";
 
 const DIR = "../shared/fixtures/databento/nautilus_trader/tests/test_data/databento/";
 const ESH4 = `${DIR}esh4-glbx-mdp3-20231225.mbo.dbn.zst`;
+const TRADES_FILE = "../shared/fixtures/databento/databento-dbn/tests/data/test_data.trades.v3.dbn.zst";
 const ES = getContractSpec("ES");
 
 async function decoded(): Promise<MboColumns> {
@@ -87,6 +89,11 @@ describe("MBO datasets: import of Databento MBO files, storage and a book backte
     expect(again.skipped).toBe(true);
     expect(await countMbo(db.pool, dataset.id)).toBe(68_792);
     expect(await db.prisma.mboBlock.count({ where: { datasetId: dataset.id } })).toBe(Math.ceil(68_792 / 65_536));
+    // The format-neutral entry point (CLI, browser uploads) sends an MBO file to the MBO importer.
+    const viaImportTrades = await importTrades(db.prisma, db.pool, { files: [ESH4], dataset: "esh4-mbo", instrument: "ESH4" });
+    expect(viaImportTrades.skipped).toBe(true);
+    expect(viaImportTrades.importRunId).toBe(again.importRunId);
+    await expect(importTrades(db.prisma, db.pool, { files: [ESH4, TRADES_FILE], dataset: "esh4-mbo" })).rejects.toThrow(/cannot be imported together/);
   });
 
   it("reads back exactly what the decoder produced (times, order ids, prices, every column)", async () => {

@@ -24,14 +24,12 @@
  * All-or-nothing in one transaction, idempotent by content hash, failed attempts recorded as in
  * import-trades.ts. The dataset's `record_count` counts MBO records; its range spans both tables.
  */
-import { createHash } from "node:crypto";
 import type pg from "pg";
 import { AppError, conflict } from "../../errors";
 import type { Db } from "../../db/prisma";
 import { withTransaction } from "../../db/transaction";
 import { OrderBook } from "../../book/order-book";
-import { getContractSpec, isKnownRoot } from "../../market/contract-spec";
-import { lastTradeNs, parseContractSymbol } from "../../market/contract-symbol";
+import { getContractSpec } from "../../market/contract-spec";
 import { ACTION, MBO_FLAG, SIDE, allocateMboColumns, type MboColumns } from "../../market/mbo-columns";
 import { allocateTradeColumns, tsRecvNsAt, type TradeColumns } from "../../market/trade-columns";
 import { decodeMboColumns } from "../dbn/columnar-mbo";
@@ -42,6 +40,7 @@ import { MBO_BLOCK_MAX_RECORDS, writeMbo } from "../mbo-blocks";
 import { writeTrades } from "../tick-blocks";
 import type { ImportReport, ImportTradesOptions } from "./import-trades";
 import { TradeValidator, validationRulesSchema } from "./trade-validation";
+import { dbnSchemas, hashFiles, resolveContract, throwIfCancelled } from "./import-files";
 
 export type ImportDbnMboOptions = Pick<ImportTradesOptions, "files" | "dataset" | "instrument" | "rules" | "createdBy" | "signal">;
 
@@ -56,48 +55,17 @@ export interface MboImportReport extends ImportReport {
 
 const BATCH_RECORDS = MBO_BLOCK_MAX_RECORDS * 4;
 
-/** The DBN schema of each file ("mbo", "trades", ... or null for mixed); for dispatching imports. */
-export async function dbnSchemas(files: readonly string[]): Promise<(string | null)[]> {
-  const out: (string | null)[] = [];
-  for (const file of files) out.push((await readDbnMetadata(readFileChunks(file))).schema);
-  return out;
-}
-
 /** True when every file is a DBN file of schema "mbo". */
 export async function isDbnMbo(files: readonly string[]): Promise<boolean> {
   const schemas = await dbnSchemas(files).catch(() => null);
   return schemas !== null && schemas.length > 0 && schemas.every((s) => s === "mbo");
 }
 
-function throwIfCancelled(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new AppError("cancelled", "Import cancelled");
-}
-
-async function hashFiles(files: readonly string[], signal?: AbortSignal): Promise<string> {
-  const hash = createHash("sha256");
-  for (const file of files) {
-    for await (const chunk of readFileChunks(file)) {
-      hash.update(chunk);
-      throwIfCancelled(signal);
-    }
-  }
-  return hash.digest("hex");
-}
-
-/** Contract of the import (same rules as import-trades.ts): root, symbol and, if dated, expiry. */
-async function resolveContract(files: readonly string[], given?: string): Promise<{ root: string; symbol: string; expiryNs: bigint | null }> {
-  let symbol = given?.trim().toUpperCase();
-  if (!symbol) {
-    const symbols = new Set<string>();
-    for (const file of files) for (const s of (await readDbnMetadata(readFileChunks(file))).symbols) symbols.add(s.toUpperCase());
-    if (symbols.size !== 1) throw new AppError("unprocessable", `Cannot tell the instrument from the files (symbols: ${[...symbols].join(", ") || "none"}); pass --instrument`);
-    symbol = [...symbols][0];
-  }
-  if (isKnownRoot(symbol)) return { root: getContractSpec(symbol).root, symbol, expiryNs: null };
-  const rootOfParent = /^([A-Z0-9]+)\.(FUT|[cvn]\.\d+)$/.exec(symbol)?.[1];
-  if (rootOfParent && isKnownRoot(rootOfParent)) return { root: rootOfParent, symbol, expiryNs: null };
-  const contract = parseContractSymbol(symbol);
-  return { root: getContractSpec(contract.root).root, symbol, expiryNs: lastTradeNs(contract.root, contract.year, contract.month) };
+/** The files' symbols (from the DBN metadata), for the contract of the import. */
+async function fileSymbols(files: readonly string[]): Promise<string[]> {
+  const symbols = new Set<string>();
+  for (const file of files) for (const s of (await readDbnMetadata(readFileChunks(file))).symbols) symbols.add(s.toUpperCase());
+  return [...symbols];
 }
 
 async function* chunksOf(files: readonly string[]): AsyncGenerator<Uint8Array> {
@@ -113,7 +81,7 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
   const wrong = schemas.findIndex((s) => s !== "mbo");
   if (wrong >= 0) throw new AppError("unprocessable", `${options.files[wrong]} is a DBN file of schema ${schemas[wrong] ?? "mixed"}, not mbo`);
   const rules = validationRulesSchema.parse(options.rules ?? {});
-  const contract = await resolveContract(options.files, options.instrument);
+  const contract = resolveContract(options.instrument ? [] : await fileSymbols(options.files), options.instrument);
   const spec = getContractSpec(contract.root);
   const tickNano = Number(spec.tickSizeNano);
   const contentHash = await hashFiles(options.files, signal);

@@ -14,8 +14,7 @@ import { AppError, notFound } from "../../errors";
 import type { Db } from "../../db/prisma";
 import { withTransaction } from "../../db/transaction";
 import { parseContractSymbol } from "../../market/contract-symbol";
-import { decodeDbn, readDbnMetadata } from "../dbn/decode";
-import { readFileChunks } from "../dbn/dbn-file";
+import { decodeDbn } from "../dbn/decode";
 import { UNDEF_TIMESTAMP } from "../dbn/enums";
 import { SymbolMap, utcDateOf } from "../dbn/symbol-map";
 import type { DbnMetadata } from "../dbn/metadata";
@@ -24,13 +23,6 @@ import { countedChunks } from "../formats/file-chunks";
 import type { ByteCounter } from "../formats/types";
 import { HaltTracker } from "./halt-intervals";
 import type { ImportReport, ImportTradesOptions } from "./import-trades";
-
-/** The DBN schema of each file ("status", "trades"...; null for mixed). */
-export async function dbnSchemas(files: string[]): Promise<Array<string | null>> {
-  const out: Array<string | null> = [];
-  for (const file of files) out.push((await readDbnMetadata(readFileChunks(file))).schema);
-  return out;
-}
 
 /** Root of a contract symbol (ESH1 -> ES), or null for spreads and unknown symbols. */
 function rootOf(symbol: string): string | null {

@@ -25,16 +25,12 @@
  * - Progress: `onProgress` at most every 250 ms and once at the end; `signal` cancels between
  *   batches (the transaction rolls back) with AppError "cancelled".
  */
-import { createHash } from "node:crypto";
-import { stat } from "node:fs/promises";
 import type pg from "pg";
 import { AppError, conflict } from "../../errors";
 import type { Db } from "../../db/prisma";
 import { withTransaction } from "../../db/transaction";
-import { getContractSpec, isKnownRoot } from "../../market/contract-spec";
-import { lastTradeNs, parseContractSymbol } from "../../market/contract-symbol";
+import { getContractSpec } from "../../market/contract-spec";
 import { tsRecvNsAt } from "../../market/trade-columns";
-import { readFileChunks } from "../dbn/dbn-file";
 import { syncInstruments } from "../datasets";
 import { readTrades, writeTrades } from "../tick-blocks";
 import { baseName } from "../formats/file-chunks";
@@ -42,7 +38,9 @@ import { createTradeSource, resolveFormat, type FormatOptions } from "../formats
 import type { ByteCounter, ImportFormat } from "../formats/types";
 import { TradeValidator, validationRulesSchema, type ValidationRulesInput } from "./trade-validation";
 import { insertDataFlags, type NewDataFlag } from "../data-flags";
-import { dbnSchemas, importStatus } from "./import-status";
+import { importStatus } from "./import-status";
+import { importDbnMbo } from "./import-dbn-mbo";
+import { dbnSchemas, fileSizes, hashFiles, resolveContract, throwIfCancelled } from "./import-files";
 import { PriceBand, sessionWindowOf, type PriceBandRange } from "./price-band";
 
 export type { ImportFormat } from "../formats/types";
@@ -94,54 +92,6 @@ export interface ImportTradesOptions {
 
 const PROGRESS_EVERY_MS = 250;
 
-async function hashFiles(files: string[], signal?: AbortSignal): Promise<string> {
-  const hash = createHash("sha256");
-  for (const file of files) {
-    for await (const chunk of readFileChunks(file)) {
-      hash.update(chunk);
-      throwIfCancelled(signal);
-    }
-  }
-  return hash.digest("hex");
-}
-
-function throwIfCancelled(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new AppError("cancelled", "Import cancelled");
-}
-
-/** Sizes of the files; a missing or empty file is a clear error before anything starts. */
-async function fileSizes(files: string[]): Promise<number> {
-  if (files.length === 0) throw new AppError("bad_request", "No file to import");
-  let total = 0;
-  for (const file of files) {
-    let size: number;
-    try {
-      size = (await stat(file)).size;
-    } catch {
-      throw new AppError("not_found", `File not found: ${file}`);
-    }
-    if (size === 0) throw new AppError("unprocessable", `${baseName(file)} is empty: nothing to import`);
-    total += size;
-  }
-  return total;
-}
-
-/** The contract of the import: root (for tick size) and, for a dated contract, its expiry. */
-function resolveContract(symbols: string[], given?: string): { root: string; symbol: string; expiryNs: bigint | null } {
-  let symbol = given?.trim().toUpperCase();
-  if (!symbol) {
-    if (symbols.length !== 1) {
-      throw new AppError("unprocessable", `Cannot tell the instrument from the files (symbols: ${symbols.join(", ") || "none"}); pass --instrument`);
-    }
-    symbol = symbols[0].toUpperCase();
-  }
-  if (isKnownRoot(symbol)) return { root: getContractSpec(symbol).root, symbol, expiryNs: null };
-  const rootOfParent = /^([A-Z0-9]+)\.(FUT|[cvn]\.\d+)$/.exec(symbol)?.[1];
-  if (rootOfParent && isKnownRoot(rootOfParent)) return { root: rootOfParent, symbol, expiryNs: null };
-  const contract = parseContractSymbol(symbol);
-  return { root: getContractSpec(contract.root).root, symbol, expiryNs: lastTradeNs(contract.root, contract.year, contract.month) };
-}
-
 export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesOptions): Promise<ImportReport> {
   const started = Date.now();
   const { signal, onProgress } = options;
@@ -154,6 +104,10 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
     if (schemas.includes("status")) {
       if (schemas.some((s) => s !== "status")) throw new AppError("unprocessable", "Status files and trade files cannot be imported together: import the trades first, then the status files");
       return importStatus(db, pool, { options, contentHash: await hashFiles(options.files, signal), totalBytes, started });
+    }
+    if (schemas.includes("mbo")) {
+      if (schemas.some((s) => s !== "mbo")) throw new AppError("unprocessable", "MBO files and files of other schemas cannot be imported together");
+      return importDbnMbo(db, pool, options);
     }
   }
   const counter: ByteCounter = { bytesRead: 0 };
