@@ -14,7 +14,8 @@ import { getServerContext } from "./lib/server/context";
 import { resolvePrincipal } from "./lib/auth/principal";
 import { getRunRow } from "./lib/runs/run-service";
 import { toProgressDto } from "./lib/runs/run-dto";
-import { EVENTS, runRoom } from "./lib/realtime/channels";
+import { EVENTS, IMPORT_EVENTS, importRoom, runRoom } from "./lib/realtime/channels";
+import { getImportJob } from "./lib/imports/import-jobs";
 
 async function main() {
   const env = loadEnv();
@@ -35,6 +36,7 @@ async function main() {
 
   const io = new Server(server, { path: "/socket.io", serveClient: false, adapter: createAdapter(ctx.pool) });
   const watchSchema = z.object({ runId: z.string().uuid() });
+  const watchImportSchema = z.object({ importJobId: z.string().uuid() });
 
   io.on("connection", (socket) => {
     const headers = new Headers();
@@ -60,6 +62,24 @@ async function main() {
     socket.on(EVENTS.unwatch, (payload: unknown) => {
       const parsed = watchSchema.safeParse(payload);
       if (parsed.success) void socket.leave(runRoom(parsed.data.runId));
+    });
+    // Import jobs: readable by every signed-in user, like the import reports.
+    socket.on(IMPORT_EVENTS.watch, async (payload: unknown) => {
+      const parsed = watchImportSchema.safeParse(payload);
+      if (!parsed.success) return socket.emit(IMPORT_EVENTS.denied, { message: "Invalid import id" });
+      const { importJobId } = parsed.data;
+      try {
+        if (!(await principalPromise)) throw new Error("Sign in required");
+        const job = await getImportJob(ctx.db, importJobId, env.RUN_STALL_AFTER_SEC);
+        await socket.join(importRoom(importJobId));
+        socket.emit(IMPORT_EVENTS.state, job);
+      } catch {
+        socket.emit(IMPORT_EVENTS.denied, { importJobId, message: "Import not found" });
+      }
+    });
+    socket.on(IMPORT_EVENTS.unwatch, (payload: unknown) => {
+      const parsed = watchImportSchema.safeParse(payload);
+      if (parsed.success) void socket.leave(importRoom(parsed.data.importJobId));
     });
   });
 

@@ -1,12 +1,13 @@
 /**
  * Coverage of a dataset against the exchange calendar: for every CME session date between the
  * dataset's first and last tick, how many ticks it holds, so gaps (a session without data) stand
- * out; plus the calendar roll dates (CME convention: 8 calendar days before the front contract's
- * last trade) that fall in the range.
+ * out; plus the calendar-rule roll dates of the dataset's instrument that fall in the range (CME
+ * convention, lib/market/roll-schedule.ts: the first session on or after the front contract's
+ * expiry session date minus 8 calendar days - the Thursday of the week before expiry).
  */
 import type pg from "pg";
 import { sessionDate, sessionsBetween, type SessionKind } from "../market/session-calendar";
-import { listContracts } from "../market/contract-symbol";
+import { buildRollSchedule, DEFAULT_DAYS_BEFORE_EXPIRY } from "../market/roll-schedule";
 import { countTradesInRanges } from "./tick-blocks";
 
 export interface SessionCoverage {
@@ -19,6 +20,7 @@ export interface SessionCoverage {
 }
 
 export interface RollDate {
+  /** First session traded in `to`. */
   sessionDate: string;
   from: string;
   to: string;
@@ -33,18 +35,19 @@ export interface Coverage {
   rolls: RollDate[];
 }
 
-const DAY_MS = 86_400_000;
-export const CALENDAR_ROLL_DAYS = 8;
+export const CALENDAR_ROLL_DAYS = DEFAULT_DAYS_BEFORE_EXPIRY;
 
-export function rollDatesBetween(root: string, fromMs: number, toMs: number): RollDate[] {
-  const contracts = listContracts(root, BigInt(fromMs - 400 * DAY_MS) * 1_000_000n, 12);
-  const rolls: RollDate[] = [];
-  for (let i = 0; i + 1 < contracts.length; i++) {
-    const rollMs = Number(contracts[i].lastTradeNs / 1_000_000n) - CALENDAR_ROLL_DAYS * DAY_MS;
-    if (rollMs < fromMs || rollMs > toMs) continue;
-    rolls.push({ sessionDate: sessionDate(rollMs), from: contracts[i].symbol, to: contracts[i + 1].symbol });
-  }
-  return rolls;
+/**
+ * Calendar-rule roll dates of `root` on the session dates [fromDate, toDate] (a roll on the first
+ * session of the range is included: the calendar shows the day the new contract starts).
+ */
+export function rollDatesBetween(root: string, fromDate: string, toDate: string): RollDate[] {
+  if (sessionsBetween(fromDate, toDate).length === 0) return [];
+  // A schedule lists the rolls after its first session: start it a week early, so that a roll on
+  // `fromDate` itself is listed too.
+  const weekBefore = new Date(Date.parse(`${fromDate}T12:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+  const schedule = buildRollSchedule(root, weekBefore, toDate, { kind: "calendar", daysBeforeExpiry: CALENDAR_ROLL_DAYS });
+  return schedule.rolls.filter((r) => r.sessionDate >= fromDate).map((r) => ({ sessionDate: r.sessionDate, from: r.from, to: r.to }));
 }
 
 export async function datasetCoverage(
@@ -70,6 +73,6 @@ export async function datasetCoverage(
     sessions: rows,
     gaps: rows.filter((r) => r.gap).length,
     outsideSessions: Math.max(0, dataset.recordCount - inSessions),
-    rolls: rollDatesBetween(dataset.instrument, startMs, endMs),
+    rolls: rows.length ? rollDatesBetween(dataset.instrument, rows[0].sessionDate, rows[rows.length - 1].sessionDate) : [],
   };
 }

@@ -16,6 +16,7 @@ import { withTransaction } from "../db/transaction";
 import { datasetCoverage, type Coverage } from "./coverage";
 import { calendarVersion } from "../market/session-calendar";
 import { tsRecvNsAt } from "../market/trade-columns";
+import { validationRulesSchema, type ValidationRules } from "./import/trade-validation";
 
 export interface DatasetDto {
   id: number;
@@ -29,6 +30,8 @@ export interface DatasetDto {
   start: string | null;
   end: string | null;
   provenance: unknown;
+  /** Validation rules of imports into this dataset, defaults filled in. */
+  validationRules: ValidationRules;
   createdAt: string;
 }
 
@@ -64,6 +67,7 @@ function toDatasetDto(d: DatasetRow): DatasetDto {
     start: nsToIso(d.startNs),
     end: nsToIso(d.endNs),
     provenance: d.provenance,
+    validationRules: effectiveRules(d.validationRules),
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -79,8 +83,29 @@ async function findDatasetRow(db: Db, name: string): Promise<DatasetRow> {
   return row;
 }
 
+/**
+ * Stored rules with the defaults of trade-validation.ts filled in. Rules stored by an older
+ * version that no longer parse fall back to the defaults rather than breaking the dataset.
+ */
+export function effectiveRules(stored: unknown): ValidationRules {
+  const parsed = validationRulesSchema.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : validationRulesSchema.parse({});
+}
+
+/** Body of `PATCH /api/datasets/:name`: the complete rules (omitted ones take their default). */
+export const updateDatasetSchema = z.object({ validationRules: validationRulesSchema }).strict();
+export type UpdateDatasetInput = z.input<typeof updateDatasetSchema>;
+
+/** Sets a dataset's validation rules; later imports into it use them. */
+export async function updateDataset(db: Db, name: string, raw: UpdateDatasetInput): Promise<DatasetDto> {
+  const { validationRules } = updateDatasetSchema.parse(raw);
+  const { count } = await db.dataset.updateMany({ where: { name }, data: { validationRules, updatedAt: new Date() } });
+  if (count === 0) throw notFound(`Dataset ${name}`);
+  return getDataset(db, name);
+}
+
 /** A dataset with its coverage of the exchange calendar (see coverage.ts). */
-export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Promise<DatasetDto & { coverage: Coverage }> {
+export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Promise<DatasetDto & { coverage: Coverage; validationRuleDefaults: ValidationRules }> {
   const row = await findDatasetRow(db, name);
   const dataset = toDatasetDto(row);
   const coverage = await datasetCoverage(
@@ -88,15 +113,18 @@ export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Pro
     { id: row.id, instrument: dataset.instrument, startNs: row.startNs, endNs: row.endNs, recordCount: dataset.recordCount },
     calendarVersion,
   );
-  return { ...dataset, coverage };
+  return { ...dataset, coverage, validationRuleDefaults: validationRulesSchema.parse({}) };
 }
 
 export async function getDataset(db: Db, name: string): Promise<DatasetDto> {
   return toDatasetDto(await findDatasetRow(db, name));
 }
 
+/** A dataset's name: it appears in URLs and file names. */
+export const datasetNameSchema = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, '.', '_' or '-'");
+
 export const generateOptionsSchema = z.object({
-  name: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, '.', '_' or '-'"),
+  name: datasetNameSchema,
   instrument: z.string().trim().toUpperCase().default("MNQ"),
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD"),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD"),

@@ -13,6 +13,18 @@ export type BacktestJob = z.infer<typeof backtestJobSchema>;
 /** Transient failures (database unreachable, worker lost) are retried with exponential backoff. */
 export const BACKTEST_RETRY = { retryLimit: 4, retryDelay: 2, retryBackoff: true } as const;
 
+/** Imports of uploaded files (lib/imports/import-executor.ts). */
+export const IMPORT_QUEUE = "import";
+
+export const importJobSchema = z.object({ importJobId: z.string().uuid() });
+export type ImportJobPayload = z.infer<typeof importJobSchema>;
+
+/** A worker lost mid-import (its transaction never committed) is retried like a run. */
+export const IMPORT_RETRY = { retryLimit: 4, retryDelay: 2, retryBackoff: true } as const;
+
+/** Backstop only: a stalled import is failed over by the import reaper long before this. */
+export const IMPORT_EXPIRE_SEC = 6 * 3600;
+
 export type BossRole = "sender" | "worker" | "migrator";
 
 export async function startBoss(connectionString: string, role: BossRole): Promise<PgBoss> {
@@ -42,4 +54,5 @@ export async function ensureQueues(boss: PgBoss, runTimeLimitSec: number): Promi
     expireInSeconds: runTimeLimitSec + 300,
     retentionSeconds: 7 * 24 * 3600,
   });
+  await boss.createQueue(IMPORT_QUEUE, { name: IMPORT_QUEUE, ...IMPORT_RETRY, expireInSeconds: IMPORT_EXPIRE_SEC, retentionSeconds: 7 * 24 * 3600 });
 }

@@ -11,8 +11,9 @@
  */
 import type pg from "pg";
 import { Emitter } from "@socket.io/postgres-emitter";
-import { EVENTS, runRoom } from "./channels";
+import { EVENTS, IMPORT_EVENTS, importRoom, runRoom } from "./channels";
 import type { RunProgressDto } from "../runs/run-dto";
+import type { ImportJobProgressDto } from "../imports/import-job-dto";
 
 function poolAddingNamespace(pool: pg.Pool, nsp: string) {
   return {
@@ -36,5 +37,10 @@ export class ProgressEmitter {
 
   publish(state: RunProgressDto): void {
     this.emitter.to(runRoom(state.runId)).emit(EVENTS.state, state);
+  }
+
+  /** An import job's state to the browsers watching it (lib/imports). */
+  publishImport(state: ImportJobProgressDto): void {
+    this.emitter.to(importRoom(state.importJobId)).emit(IMPORT_EVENTS.state, state);
   }
 }

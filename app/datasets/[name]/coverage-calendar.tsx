@@ -13,8 +13,9 @@ function weekOf(date: string): string {
 
 /**
  * One row per week, one cell per session date (Mon-Fri; a session opens the evening before).
- * Cell shade grows with the tick count; sessions without data are red; holiday sessions are
- * outlined amber; calendar roll dates carry an "R".
+ * Cell shade grows with the tick count; sessions of the calendar without data are red (they must
+ * stand out: a gap biases every backtest over it); holiday sessions are outlined amber; calendar
+ * roll dates (roll-schedule.ts) carry a violet "roll" marker naming the contracts.
  */
 export function CoverageCalendar({ coverage }: { coverage: Coverage }) {
   if (coverage.sessions.length === 0) return <p className="px-3 py-6 text-sm text-zinc-500">No data.</p>;
@@ -61,14 +62,20 @@ export function CoverageCalendar({ coverage }: { coverage: Coverage }) {
                     data-testid="coverage-cell"
                     data-session-date={s.sessionDate}
                     data-gap={s.gap ? "true" : "false"}
-                    className={`h-10 rounded px-1.5 align-top ${s.gap ? "bg-red-950 ring-1 ring-red-700" : ""} ${s.kind !== "regular" ? "outline outline-1 outline-amber-500" : ""}`}
+                    data-roll={roll ? `${roll.from}-${roll.to}` : undefined}
+                    className={`h-10 rounded px-1.5 align-top ${s.gap ? "bg-red-950 ring-1 ring-red-600" : ""} ${s.kind !== "regular" ? "outline outline-1 outline-amber-500" : ""} ${roll ? "border-l-4 border-violet-400" : ""}`}
                     style={shade === undefined ? undefined : { backgroundColor: `rgba(37, 99, 235, ${shade.toFixed(2)})` }}
                   >
                     <div className="flex justify-between font-mono text-zinc-200">
                       <span>{s.sessionDate.slice(5)}</span>
-                      {roll && <span className="font-semibold text-amber-300">R</span>}
+                      {roll && (
+                        <span className="rounded-sm bg-violet-500/30 px-1 text-[10px] font-semibold text-violet-200" data-testid="roll-marker">
+                          roll
+                        </span>
+                      )}
                     </div>
-                    <div className={s.gap ? "text-red-300" : "text-zinc-100"}>{s.gap ? "no data" : formatInt(s.ticks)}</div>
+                    <div className={s.gap ? "font-semibold text-red-300" : "text-zinc-100"}>{s.gap ? "no data" : formatInt(s.ticks)}</div>
+                    {roll && <div className="truncate font-mono text-[10px] text-violet-200">→ {roll.to}</div>}
                   </td>
                 );
               })}
@@ -76,10 +83,24 @@ export function CoverageCalendar({ coverage }: { coverage: Coverage }) {
           ))}
         </tbody>
       </table>
-      <p className="mt-2 text-[11px] text-zinc-500">
-        Shade = ticks in the session. Red: a calendar session without data. Amber outline: holiday schedule. R: calendar roll date (8 days before
-        the front contract&apos;s last trade).
-      </p>
+      <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-[11px] text-zinc-400" aria-label="Legend" data-testid="coverage-legend">
+        <li className="flex items-center gap-1.5">
+          <span aria-hidden className="inline-block h-3 w-5 rounded-sm" style={{ background: "linear-gradient(90deg, rgba(37,99,235,0.15), rgba(37,99,235,1))" }} />
+          ticks in the session
+        </li>
+        <li className="flex items-center gap-1.5">
+          <span aria-hidden className="inline-block h-3 w-5 rounded-sm bg-red-950 ring-1 ring-red-600" />
+          session without data (gap)
+        </li>
+        <li className="flex items-center gap-1.5">
+          <span aria-hidden className="inline-block h-3 w-5 rounded-sm outline outline-1 outline-amber-500" />
+          holiday schedule
+        </li>
+        <li className="flex items-center gap-1.5">
+          <span aria-hidden className="inline-block h-3 w-5 rounded-sm border-l-4 border-violet-400 bg-violet-500/30" />
+          calendar roll: first session of the next contract (8 days before the front contract&apos;s expiry, CME convention)
+        </li>
+      </ul>
     </div>
   );
 }

@@ -9,8 +9,9 @@ import { formatCtIso, formatInt } from "@/lib/ui/format";
 import { Panel } from "@/lib/ui/panel";
 import { CoverageCalendar } from "./coverage-calendar";
 import { ImportsPanel } from "./imports-panel";
+import { ValidationRulesPanel } from "./validation-rules-panel";
 
-export function DatasetView({ name, canDelete }: { name: string; canDelete: boolean }) {
+export function DatasetView({ name, isAdmin }: { name: string; isAdmin: boolean }) {
   const query = useQuery({ queryKey: queryKeys.dataset(name), queryFn: () => api.dataset(name) });
   if (query.isPending) return <p className="text-sm text-zinc-500">Loading dataset…</p>;
   if (query.isError) {
@@ -44,7 +45,7 @@ export function DatasetView({ name, canDelete }: { name: string; canDelete: bool
         <span className="font-mono text-xs text-zinc-500">
           {d.schema} · v{d.version}
         </span>
-        {canDelete && <DeleteDataset name={d.name} />}
+        {isAdmin && <DeleteDataset name={d.name} />}
       </header>
       <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,1fr)_340px]">
         <Panel
@@ -58,7 +59,10 @@ export function DatasetView({ name, canDelete }: { name: string; canDelete: bool
         >
           <CoverageCalendar coverage={d.coverage} />
         </Panel>
-        <Summary dataset={d} />
+        <div className="space-y-4">
+          <Summary dataset={d} />
+          <ValidationRulesPanel dataset={d} canEdit={isAdmin} />
+        </div>
       </div>
       <ImportsPanel name={d.name} />
     </div>

@@ -8,11 +8,28 @@ import { formatCtIso, formatInt } from "@/lib/ui/format";
 import { Panel } from "@/lib/ui/panel";
 import { StatusBadge } from "@/lib/ui/status-badge";
 
-/** The imports of a dataset, newest first, each linking to its report. */
+/** The imports of a dataset, newest first, each linking to its report; uploads in progress first. */
 export function ImportsPanel({ name }: { name: string }) {
   const query = useQuery({ queryKey: queryKeys.datasetImports(name), queryFn: () => api.datasetImports(name) });
+  const active = useQuery({
+    queryKey: [...queryKeys.importJobs(name), "active"],
+    queryFn: () => api.importJobs({ dataset: name, active: true }),
+    refetchInterval: (q) => ((q.state.data?.jobs.length ?? 0) > 0 ? 3_000 : false),
+  });
   return (
     <Panel id="imports-heading" title="Imports" testId="imports-panel">
+      {active.data && active.data.jobs.length > 0 && (
+        <ul className="border-b border-zinc-800 px-3 py-2 text-sm" data-testid="active-imports">
+          {active.data.jobs.map((job) => (
+            <li key={job.id} className="flex items-center gap-2">
+              <StatusBadge status={job.status as RunStatus} stalled={job.stalled} />
+              <Link href={`/imports/${job.id}`} className="link">
+                Upload of {job.files.length} file{job.files.length === 1 ? "" : "s"}: {formatInt(job.read)} records read ({Math.round(job.progress * 100)}%)
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
       {query.isPending && <p className="px-3 py-4 text-sm text-zinc-500">Loading imports…</p>}
       {query.isError && (
         <div className="p-3">

@@ -7,5 +7,5 @@ export const metadata: Metadata = { title: "Dataset" };
 export default async function DatasetPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   const principal = await requirePageUser(`/datasets/${encodeURIComponent(name)}`);
-  return <DatasetView name={decodeURIComponent(name)} canDelete={principal.role === "admin"} />;
+  return <DatasetView name={decodeURIComponent(name)} isAdmin={principal.role === "admin"} />;
 }

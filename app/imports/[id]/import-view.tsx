@@ -11,7 +11,8 @@ import { StatusBadge } from "@/lib/ui/status-badge";
 
 const PAGE_SIZE = 100;
 
-export function ImportView({ id }: { id: string }) {
+/** The report of an import run; `embedded` (in an import job's page) leaves out the page header. */
+export function ImportView({ id, embedded = false }: { id: string; embedded?: boolean }) {
   const query = useQuery({ queryKey: queryKeys.importReport(id), queryFn: () => api.importReport(id) });
   if (query.isPending) return <p className="text-sm text-zinc-500">Loading import…</p>;
   if (query.isError) {
@@ -29,6 +30,17 @@ export function ImportView({ id }: { id: string }) {
   }
   const run = query.data;
   const datasetPath = `/datasets/${encodeURIComponent(run.dataset)}`;
+  if (embedded) {
+    return (
+      <div className="space-y-4" data-testid="import-view" data-import-id={run.id}>
+        <Counts run={run} />
+        <div className="grid items-start gap-4 xl:grid-cols-[340px_minmax(0,1fr)]">
+          <ReasonCounts run={run} />
+          <QuarantineTable run={run} />
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="space-y-4" data-testid="import-view" data-import-id={run.id}>
       <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
