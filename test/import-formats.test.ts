@@ -153,7 +153,7 @@ describe("import of vendor formats", () => {
     it("asks for the instrument when a Databento CSV names none", async () => {
       const decoded = decodeDbnSync(await readDbnFile(GOLDEN[0].file));
       const file = write("nosymbol.csv", toCsv(decoded.records as Rec[], false, null));
-      await expect(importTrades(db.prisma, db.pool, { files: [file], dataset: "nosymbol" })).rejects.toThrow(/Cannot tell the instrument from the files \(symbols: none\); pass --instrument/);
+      await expect(importTrades(db.prisma, db.pool, { files: [file], dataset: "nosymbol" })).rejects.toThrow(/Cannot tell the instrument from the files \(symbols: none\); give the instrument \(CLI: --instrument\)/);
     });
   });
 
@@ -266,7 +266,7 @@ describe("import of vendor formats", () => {
 
     it("is never guessed without a mapping", async () => {
       const file = write("mystery.csv", "a,b,c\n1,2,3\n");
-      await expect(importTrades(db.prisma, db.pool, { files: [file], dataset: "mystery", instrument: "MNQH5" })).rejects.toThrow(/Cannot tell the format of mystery.csv: first line "a,b,c"; pass --format/);
+      await expect(importTrades(db.prisma, db.pool, { files: [file], dataset: "mystery", instrument: "MNQH5" })).rejects.toThrow(/Cannot tell the format of mystery.csv: first line "a,b,c"; choose the format \(CLI: --format/);
     });
   });
 

@@ -79,7 +79,7 @@ describe("import of DBN trades", () => {
   it("refuses files it cannot recognise, with a clear message", async () => {
     const text = path.join(tmp, "notes.txt");
     writeFileSync(text, "dear diary, today the market went up\n");
-    await expect(detectFormat(text)).rejects.toThrow(/Cannot tell the format of notes.txt: first line "dear diary, today the market went up"; pass --format/);
+    await expect(detectFormat(text)).rejects.toThrow(/Cannot tell the format of notes.txt: first line "dear diary, today the market went up"; choose the format \(CLI: --format/);
     expect(() => parseImportFormat("metastock")).toThrow(/Unknown format "metastock"/);
     await expect(detectFormat(path.join(tmp, "missing.dbn"))).rejects.toThrow(/not found/);
   });

@@ -57,7 +57,7 @@ export async function detectFormat(file: string, options: DetectOptions = {}): P
   const { bytes, complete } = await headBytes(file);
   const result = detectFromHead(bytes, complete, options);
   if (typeof result === "string") return result;
-  throw new AppError("unprocessable", `Cannot tell the format of ${baseName(file)}: ${result.seen}; pass --format (dbn, databento-csv, databento-json, ninjatrader, scid, or csv with --columns)`);
+  throw new AppError("unprocessable", `Cannot tell the format of ${baseName(file)}: ${result.seen}; choose the format (CLI: --format dbn, databento-csv, databento-json, ninjatrader, scid, or csv with --columns)`);
 }
 
 /** One format for all files of an import (`format` "auto" detects each; they must agree). */

@@ -63,7 +63,7 @@ export function resolveContract(symbols: readonly string[], given?: string): Imp
   let symbol = given?.trim().toUpperCase();
   if (!symbol) {
     if (symbols.length !== 1) {
-      throw new AppError("unprocessable", `Cannot tell the instrument from the files (symbols: ${symbols.join(", ") || "none"}); pass --instrument`);
+      throw new AppError("unprocessable", `Cannot tell the instrument from the files (symbols: ${symbols.join(", ") || "none"}); give the instrument (CLI: --instrument)`);
     }
     symbol = symbols[0].toUpperCase();
   }
