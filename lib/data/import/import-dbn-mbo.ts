@@ -40,7 +40,7 @@ import { MBO_BLOCK_MAX_RECORDS, writeMbo } from "../mbo-blocks";
 import { writeTrades } from "../tick-blocks";
 import type { ImportReport, ImportTradesOptions } from "./import-trades";
 import { TradeValidator, validationRulesSchema } from "./trade-validation";
-import { dbnSchemas, hashFiles, resolveContract, throwIfCancelled } from "./import-files";
+import { dbnSchemas, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled } from "./import-files";
 
 export type ImportDbnMboOptions = Pick<ImportTradesOptions, "files" | "dataset" | "instrument" | "rules" | "createdBy" | "signal">;
 
@@ -150,18 +150,7 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
         [dataset, sourceInfo, contentHash, options.createdBy ?? null],
       );
       const runId = run.rows[0].id;
-      const quarantine: unknown[][] = [];
-      const flushQuarantine = async () => {
-        if (!quarantine.length) return;
-        const values: unknown[] = [];
-        const tuples = quarantine.map((row, i) => {
-          values.push(runId, ...row);
-          const o = i * 5;
-          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
-        });
-        await client.query(`INSERT INTO quarantined_records (import_run_id, record_index, reason, ts_recv_ns, payload) VALUES ${tuples.join(",")}`, values);
-        quarantine.length = 0;
-      };
+      const quarantine = new QuarantineWriter(client, runId);
       const validator = new TradeValidator(rules, contract.expiryNs);
       const book = new OrderBook();
       const lastSeq = new Map<number, number>();
@@ -181,26 +170,24 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
           const price = batch.priceNano[i];
           if (price === price && price % tickNano !== 0) {
             counts.off_tick_grid = (counts.off_tick_grid ?? 0) + 1;
-            quarantine.push([recordIndexOf(recordBase, i), "off_tick_grid", tsNs(i), mboPayload(batch, i)]);
-            if (quarantine.length >= 1000) await flushQuarantine();
+            await quarantine.add(recordIndexOf(recordBase, i), "off_tick_grid", tsNs(i), mboPayload(batch, i));
             continue;
           }
           const flag = (reason: string, extra: Record<string, unknown>) => {
             flags[reason] = (flags[reason] ?? 0) + 1;
             flagged++;
-            quarantine.push([recordIndexOf(recordBase, i), reason, tsNs(i), { ...mboPayload(batch, i), ...extra }]);
+            return quarantine.add(recordIndexOf(recordBase, i), reason, tsNs(i), { ...mboPayload(batch, i), ...extra });
           };
           if ((batch.flags[i] & MBO_FLAG.SNAPSHOT) === 0) {
             const channel = batch.channelId[i];
             const seq = batch.sequence[i];
             const previous = lastSeq.get(channel);
-            if (previous !== undefined && seq > previous + 1) flag("flag_sequence_gap", { channel, expected: previous + 1 });
+            if (previous !== undefined && seq > previous + 1) await flag("flag_sequence_gap", { channel, expected: previous + 1 });
             if (previous === undefined || seq > previous) lastSeq.set(channel, seq);
           }
           const before = book.dataQualityCount;
           book.applyRange(batch, i, i + 1);
-          if (book.dataQualityCount !== before) flag("flag_book_inconsistency", { kind: book.lastDataQualityKind });
-          if (quarantine.length >= 1000) await flushQuarantine();
+          if (book.dataQualityCount !== before) await flag("flag_book_inconsistency", { kind: book.lastDataQualityKind });
           copyRecord(batch, i, kept, kept.length++);
           if (batch.action[i] === ACTION.TRADE && price === price && batch.size[i] > 0) {
             const t = trades.length++;
@@ -228,7 +215,7 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
         }
       }
       throwIfCancelled(signal);
-      await flushQuarantine();
+      await quarantine.flush();
       await client.query(
         `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
         [runId, read, accepted, read - accepted, { ...counts, ...flags }],

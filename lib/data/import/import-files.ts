@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
+import type pg from "pg";
 import { AppError } from "../../errors";
 import { getContractSpec, isKnownRoot } from "../../market/contract-spec";
 import { lastTradeNs, parseContractSymbol } from "../../market/contract-symbol";
@@ -72,4 +73,35 @@ export function resolveContract(symbols: readonly string[], given?: string): Imp
   if (rootOfParent && isKnownRoot(rootOfParent)) return { root: rootOfParent, symbol, expiryNs: null };
   const contract = parseContractSymbol(symbol);
   return { root: getContractSpec(contract.root).root, symbol, expiryNs: lastTradeNs(contract.root, contract.year, contract.month) };
+}
+
+/**
+ * Quarantined records of one import run, written in batches of 1,000 rows inside the import's
+ * transaction (so they roll back with it). `add` flushes by itself; call `flush` at the end.
+ */
+export class QuarantineWriter {
+  private readonly rows: unknown[][] = [];
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly importRunId: string,
+  ) {}
+
+  /** Queues one record: its index in the source, the reason, its receive time (ns) and a payload. */
+  async add(recordIndex: number, reason: string, tsRecvNs: string | null, payload: unknown): Promise<void> {
+    this.rows.push([recordIndex, reason, tsRecvNs, payload]);
+    if (this.rows.length >= 1000) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.rows.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = this.rows.map((row, i) => {
+      values.push(this.importRunId, ...row);
+      const o = i * 5;
+      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
+    });
+    await this.client.query(`INSERT INTO quarantined_records (import_run_id, record_index, reason, ts_recv_ns, payload) VALUES ${tuples.join(",")}`, values);
+    this.rows.length = 0;
+  }
 }

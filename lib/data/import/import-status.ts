@@ -22,6 +22,7 @@ import { insertDataFlags, type NewDataFlag } from "../data-flags";
 import { countedChunks } from "../formats/file-chunks";
 import type { ByteCounter } from "../formats/types";
 import { HaltTracker } from "./halt-intervals";
+import { QuarantineWriter } from "./import-files";
 import type { ImportReport, ImportTradesOptions } from "./import-trades";
 
 /** Root of a contract symbol (ESH1 -> ES), or null for spreads and unknown symbols. */
@@ -74,7 +75,7 @@ export async function importStatus(db: Db, pool: pg.Pool, ctx: StatusImportConte
       );
       const runId = run.rows[0].id;
       const tracker = new HaltTracker();
-      const quarantine: unknown[] = [];
+      const quarantine = new QuarantineWriter(client, runId);
       let fileEndNs: bigint | null = null;
       for (const file of options.files) {
         const stream = decodeDbn(countedChunks(file, counter));
@@ -88,7 +89,7 @@ export async function importStatus(db: Db, pool: pg.Pool, ctx: StatusImportConte
           const ours = symbol !== null && (only ? symbol.toUpperCase() === only : rootOf(symbol) === root);
           if (!ours) {
             counts.other_instrument = (counts.other_instrument ?? 0) + 1;
-            quarantine.push([index, "other_instrument", record.tsRecvNs.toString(), { instrumentId: record.instrumentId, symbol, action: record.action, reason: record.reason }]);
+            await quarantine.add(index, "other_instrument", record.tsRecvNs.toString(), { instrumentId: record.instrumentId, symbol, action: record.action, reason: record.reason });
             continue;
           }
           accepted++;
@@ -102,16 +103,7 @@ export async function importStatus(db: Db, pool: pg.Pool, ctx: StatusImportConte
       }
       halts = tracker.finish(fileEndNs).map((h) => ({ kind: "halt", fromNs: h.fromNs, toNs: h.toNs, count: h.count, detail: h.detail }));
       await insertDataFlags(client, existing.id, runId, halts);
-      for (let at = 0; at < quarantine.length; at += 1000) {
-        const rows = quarantine.slice(at, at + 1000) as unknown[][];
-        const values: unknown[] = [];
-        const tuples = rows.map((row, i) => {
-          values.push(runId, ...row);
-          const o = i * 5;
-          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
-        });
-        await client.query(`INSERT INTO quarantined_records (import_run_id, record_index, reason, ts_recv_ns, payload) VALUES ${tuples.join(",")}`, values);
-      }
+      await quarantine.flush();
       await client.query(
         `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
         [runId, read, accepted, read - accepted, counts],

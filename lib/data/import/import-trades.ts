@@ -40,7 +40,7 @@ import { TradeValidator, validationRulesSchema, type ValidationRulesInput } from
 import { insertDataFlags, type NewDataFlag } from "../data-flags";
 import { importStatus } from "./import-status";
 import { importDbnMbo } from "./import-dbn-mbo";
-import { dbnSchemas, fileSizes, hashFiles, resolveContract, throwIfCancelled } from "./import-files";
+import { dbnSchemas, fileSizes, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled } from "./import-files";
 import { PriceBand, sessionWindowOf, type PriceBandRange } from "./price-band";
 
 export type { ImportFormat } from "../formats/types";
@@ -199,33 +199,20 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       };
       let seeded = !existing;
       const pending: PriceBandRange[] = [];
-      const quarantine: unknown[][] = [];
-      const flushQuarantine = async () => {
-        if (!quarantine.length) return;
-        const values: unknown[] = [];
-        const tuples = quarantine.map((row, i) => {
-          values.push(runId, ...row);
-          const o = i * 5;
-          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
-        });
-        await client.query(`INSERT INTO quarantined_records (import_run_id, record_index, reason, ts_recv_ns, payload) VALUES ${tuples.join(",")}`, values);
-        quarantine.length = 0;
-      };
+      const quarantine = new QuarantineWriter(client, runId);
       for await (const batch of source.batches(spec.tickSizeNano)) {
         throwIfCancelled(signal);
         read += batch.columns.length + batch.rejected.length;
         for (const r of batch.rejected) {
           counts[r.reason] = (counts[r.reason] ?? 0) + 1;
-          quarantine.push([r.recordIndex, r.reason, r.tsRecvNs?.toString() ?? null, r.payload]);
-          if (quarantine.length >= 1000) await flushQuarantine();
+          await quarantine.add(r.recordIndex, r.reason, r.tsRecvNs?.toString() ?? null, r.payload);
         }
         const { accepted: ok, rejected } = validator.filter(batch.columns);
         for (const r of rejected) {
           counts[r.reason] = (counts[r.reason] ?? 0) + 1;
           const values = { price: r.priceTicks * Number(spec.tickSize), size: r.size, side: r.side };
           const origin = batch.origin?.(r.position);
-          quarantine.push([origin?.recordIndex ?? r.index, r.reason, r.tsRecvNs.toString(), origin ? { ...origin.payload, ...values } : values]);
-          if (quarantine.length >= 1000) await flushQuarantine();
+          await quarantine.add(origin?.recordIndex ?? r.index, r.reason, r.tsRecvNs.toString(), origin ? { ...origin.payload, ...values } : values);
         }
         if (ok.length > 0 && band) {
           if (!seeded) {
@@ -252,7 +239,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
         }
       }
       throwIfCancelled(signal);
-      await flushQuarantine();
+      await quarantine.flush();
       if (band) await writeBandFlags([...pending.splice(0, pending.length), ...band.finish()]);
       const rejectedTotal = read - accepted;
       await client.query(
