@@ -61,17 +61,44 @@ test.describe("guided backtest workflow", () => {
     await expect(page.getByLabel("Fill model").locator("option")).toHaveText(["L1 trades: fills at the next trade"]);
     await expect(page.getByLabel("Fee per side (USD)")).toHaveAttribute("placeholder", "0.57");
     await page.getByLabel("Fee per side (USD)").fill("1.25");
-    await page.getByLabel("Latency (ms)").fill("abc");
+    await page.getByLabel("Entry latency (ms)").fill("abc");
     await page.getByRole("button", { name: "Next: Review" }).click();
     await expect(page.getByTestId("step-invalid")).toBeVisible();
     expect(urlParam(page, "step")).toBe("execution");
-    await page.getByLabel("Latency (ms)").fill("0");
+    await page.getByLabel("Entry latency (ms)").fill("0");
     expect(urlParam(page, "fee")).toBe("1.25");
+    // Every execution option, away from its default, goes into the URL.
+    await page.getByLabel("Distribution").selectOption("uniform");
+    await page.getByLabel("Response latency (ms)").fill("0.5");
+    await page.getByLabel("Spread (ms)").fill("2");
+    await page.getByLabel("Partial fills of resting limits").uncheck();
+    await page.getByLabel("Market orders fill only the trade's size").check();
+    await page.getByLabel("Exchange calendar").selectOption("cme-equity");
+    await page.getByLabel("Daily settlement").check();
+    await expect(page.getByLabel("Seconds before the close")).toBeDisabled();
+    await page.getByLabel("Flatten at session end").check();
+    await page.getByLabel("Seconds before the close").fill("120");
+    const executionKeys = ["latd", "lat", "rlat", "latj", "pf", "mts", "cal", "settle", "flat", "flats"];
+    const executionUrl = { latd: "uniform", lat: "0", rlat: "0.5", latj: "2", pf: "0", mts: "1", cal: "cme-equity", settle: "1", flat: "1", flats: "120" };
+    await expect.poll(() => Object.fromEntries(executionKeys.map((k) => [k, urlParam(page, k)]))).toEqual(executionUrl);
 
     // A reload keeps everything.
     await page.reload();
     await expect(page.getByTestId("step-execution")).toBeVisible();
     await expect(page.getByLabel("Fee per side (USD)")).toHaveValue("1.25");
+    await expect(page.getByLabel("Distribution")).toHaveValue("uniform");
+    await expect(page.getByLabel("Response latency (ms)")).toHaveValue("0.5");
+    await expect(page.getByLabel("Spread (ms)")).toHaveValue("2");
+    await expect(page.getByLabel("Partial fills of resting limits")).not.toBeChecked();
+    await expect(page.getByLabel("Market orders fill only the trade's size")).toBeChecked();
+    await expect(page.getByLabel("Exchange calendar")).toHaveValue("cme-equity");
+    await expect(page.getByLabel("Daily settlement")).toBeChecked();
+    await expect(page.getByLabel("Flatten at session end")).toBeChecked();
+    await expect(page.getByLabel("Seconds before the close")).toHaveValue("120");
+    expect(Object.fromEntries(executionKeys.map((k) => [k, urlParam(page, k)]))).toEqual(executionUrl);
+    await expect(page.getByTestId("sum-lat")).toHaveText("entry 0–2 ms, response 0.5–2.5 ms (uniform)");
+    await expect(page.getByTestId("sum-fills")).toHaveText("limits: in full; market: up to the trade's size");
+    await expect(page.getByTestId("sum-session")).toHaveText("CME equity hours; daily settlement; flatten 120 s before the close");
     await expect(page.getByTestId("sum-strategy")).toContainText("fast = 5");
     await expect(page.getByTestId("sum-range")).toContainText("2025-03-04 → 2025-03-05 · 2 sessions");
     await expect(page.getByTestId("sum-fee")).toHaveText("$1.25");
@@ -86,6 +113,8 @@ test.describe("guided backtest workflow", () => {
     expect(expected).toBeGreaterThan(0);
     await expect(page.getByTestId("wf-estimate-events")).toHaveText(`≈ ${expected.toLocaleString("en-US")}`);
     await expect(page.getByTestId("wf-estimate-duration")).toContainText("≈");
+    await expect(page.getByTestId("wf-review-lat")).toHaveText("entry 0–2 ms, response 0.5–2.5 ms (uniform)");
+    await expect(page.getByTestId("wf-review-session")).toHaveText("CME equity hours; daily settlement; flatten 120 s before the close");
     // Back and forward move between steps.
     await page.goBack();
     await expect(page.getByTestId("step-execution")).toBeVisible();
@@ -99,6 +128,22 @@ test.describe("guided backtest workflow", () => {
     await expect(page.getByTestId("config-fee")).toHaveText("$1.25");
     await expect(page.getByTestId("config-window")).toBeVisible();
     const firstRun = page.url();
+    // The run stores the execution options exactly as the run-config schema takes them (latency in ns).
+    const executionConfig = {
+      fillModel: "l1-trades",
+      feePerSideUsd: 1.25,
+      slippageTicks: 0,
+      latency: { entry: { kind: "uniform", minNs: 0, maxNs: 2_000_000 }, response: { kind: "uniform", minNs: 500_000, maxNs: 2_500_000 } },
+      partialFills: false,
+      marketFillsTradeSize: true,
+      calendar: "cme-equity",
+      dailySettlement: true,
+      flattenAtSessionEnd: { secondsBeforeClose: 120 },
+      startingCashUsd: 100_000,
+      seed: 0,
+    };
+    const storedConfig = async (url: string) => (await (await page.request.get(`/api/runs/${url.split("/").pop()}`)).json()).config;
+    expect(await storedConfig(firstRun)).toMatchObject(executionConfig);
 
     // Run again with changes: the workflow opens prefilled at the review step.
     await page.getByTestId("run-again-link").click();
@@ -107,6 +152,7 @@ test.describe("guided backtest workflow", () => {
     expect(urlParam(page, "from")).toBe("2025-03-04");
     expect(urlParam(page, "to")).toBe("2025-03-05");
     expect(urlParam(page, "fee")).toBe("1.25");
+    expect(Object.fromEntries(executionKeys.map((k) => [k, urlParam(page, k)]))).toEqual(executionUrl);
     await expect(page.getByTestId("wf-review-strategy")).toContainText("fast=5");
     await page.getByRole("navigation", { name: "Workflow steps" }).getByRole("button", { name: /Strategy/ }).click();
     await expect(param(page, "fast")).toHaveValue("5");
@@ -122,6 +168,7 @@ test.describe("guided backtest workflow", () => {
     await expect(page.getByTestId("run-name")).toHaveText("Second run e2e");
     await expect(page.getByTestId("config-params")).toContainText("7");
     await expect(page.getByTestId("config-fee")).toHaveText("$1.25");
+    expect(await storedConfig(page.url())).toMatchObject(executionConfig);
 
     // History: search and filters find it; rename it inline.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Backtests" }).click();
@@ -179,7 +226,7 @@ test.describe("guided backtest workflow", () => {
     const notices = page.getByTestId("workflow-notices");
     await expect(notices).toContainText('Ignored lat="-3"');
     await expect(notices).toContainText("Fill model l3-fifo is not available for mnq-demo (trades data); using l1-trades.");
-    await expect(page.getByLabel("Latency (ms)")).toHaveValue("0");
+    await expect(page.getByLabel("Entry latency (ms)")).toHaveValue("0");
     await expect.poll(() => urlParam(page, "fill")).toBe("l1-trades");
     expect(urlParam(page, "p.fast")).toBe("4");
   });

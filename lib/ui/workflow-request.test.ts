@@ -3,6 +3,7 @@ import { defaultRaw, paramFields } from "./strategy-params";
 import { resolveChoices, stepIssues, toCreateRunBody, type RequestContext } from "./workflow-request";
 import { resolveRange } from "./workflow-estimate";
 import { DEFAULT_STATE, type WorkflowState } from "./workflow-state";
+import { createRunSchema } from "../runs/run-config";
 
 const schema = {
   type: "object",
@@ -16,8 +17,8 @@ const fields = paramFields(schema);
 const coverage = [{ sessionDate: "2025-03-04", kind: "regular" as const, holiday: null, ticks: 500, gap: false }];
 const lists = { datasets: [{ name: "mnq-demo", schema: "trades" }], strategies: [{ id: "sma-cross", fields }], apiFillModels: ["l1-trades"] };
 
-function ctx(state: WorkflowState, configKeys = ["fillModel", "feePerSideUsd", "startingCashUsd", "latencyMs", "slippageTicks", "from", "to", "seed"]): RequestContext {
-  return { datasetName: "mnq-demo", strategyKnown: true, fields, range: resolveRange(state, coverage), fillModels: ["l1-trades"], configKeys };
+function ctx(state: WorkflowState, fillModels: string[] = ["l1-trades"]): RequestContext {
+  return { datasetName: "mnq-demo", strategyKnown: true, fields, range: resolveRange(state, coverage), fillModels };
 }
 
 describe("resolveChoices", () => {
@@ -68,6 +69,10 @@ describe("toCreateRunBody", () => {
           feePerSideUsd: 0.5,
           latencyMs: 2,
           slippageTicks: 1,
+          partialFills: true,
+          marketFillsTradeSize: false,
+          dailySettlement: false,
+          flattenAtSessionEnd: { secondsBeforeClose: 60 },
           from: "2025-03-03T23:00:00.000Z",
           to: "2025-03-04T22:00:00.000Z",
         },
@@ -75,11 +80,66 @@ describe("toCreateRunBody", () => {
     });
   });
 
-  it("sends only the keys the API declares (flatten once it exists)", () => {
-    const narrow = toCreateRunBody(state, ctx(state, ["fillModel", "startingCashUsd", "seed"]));
-    expect(narrow.body?.config).toEqual({ fillModel: "l1-trades", startingCashUsd: 100000, seed: 0 });
-    const wide = toCreateRunBody(state, ctx(state, ["fillModel", "startingCashUsd", "seed", "flattenAtSessionEnd"]));
-    expect(wide.body?.config).toEqual({ fillModel: "l1-trades", startingCashUsd: 100000, seed: 0, flattenAtSessionEnd: true });
+  it("sends latency legs in ns when there is a response leg or a distribution", () => {
+    const constant = { ...state, lat: "2", rlat: "0.75", flat: false };
+    expect(toCreateRunBody(constant, ctx(constant)).body?.config).toMatchObject({
+      latency: { entry: { kind: "constant", ns: 2_000_000 }, response: { kind: "constant", ns: 750_000 } },
+    });
+    expect(toCreateRunBody(constant, ctx(constant)).body?.config).not.toHaveProperty("latencyMs");
+    // Uniform: [value, value + spread] per leg.
+    const uniform = { ...constant, latd: "uniform" as const, lat: "1.5", rlat: "0", latj: "0.000001" };
+    expect(toCreateRunBody(uniform, ctx(uniform)).body?.config.latency).toEqual({
+      entry: { kind: "uniform", minNs: 1_500_000, maxNs: 1_500_001 },
+      response: { kind: "uniform", minNs: 0, maxNs: 1 },
+    });
+    // Log-normal: median = value, cap = 12.5 x the median.
+    const lognormal = { ...constant, latd: "lognormal" as const, lat: "4", rlat: "10", lats: "0.3", latcap: "12.5" };
+    expect(toCreateRunBody(lognormal, ctx(lognormal)).body?.config.latency).toEqual({
+      entry: { kind: "lognormal", medianNs: 4_000_000, sigma: 0.3, maxNs: 50_000_000 },
+      response: { kind: "lognormal", medianNs: 10_000_000, sigma: 0.3, maxNs: 125_000_000 },
+    });
+  });
+
+  it("sends fill sizes, the calendar and session rules as chosen, and the API accepts every body", () => {
+    const chosen = { ...state, pf: false, mts: true, cal: "cme-equity" as const, settle: true, flats: "900" };
+    const config = toCreateRunBody(chosen, ctx(chosen)).body?.config;
+    expect(config).toMatchObject({ partialFills: false, marketFillsTradeSize: true, calendar: "cme-equity", dailySettlement: true, flattenAtSessionEnd: { secondsBeforeClose: 900 } });
+    expect(toCreateRunBody({ ...chosen, cal: "auto" }, ctx(chosen)).body?.config).not.toHaveProperty("calendar");
+    expect(toCreateRunBody({ ...chosen, flat: false }, ctx(chosen)).body?.config).not.toHaveProperty("flattenAtSessionEnd");
+    const variants: WorkflowState[] = [state, chosen, { ...chosen, latd: "uniform", rlat: "3" }, { ...chosen, latd: "lognormal", lat: "60000", latcap: "1000" }];
+    for (const v of variants) {
+      const body = toCreateRunBody(v, ctx(v)).body;
+      expect(createRunSchema.safeParse(body).success).toBe(true);
+    }
+  });
+
+  it("sends a book fill model only the fee and a constant entry latency", () => {
+    const book = { ...state, fill: "l3-fifo", latd: "uniform" as const, rlat: "5", slip: "abc", pf: false, settle: true, cal: "none" as const };
+    const result = toCreateRunBody(book, ctx(book, ["l1-trades", "l3-fifo"]));
+    expect(result.issues).toEqual([]);
+    expect(result.body?.config).toEqual({
+      fillModel: "l3-fifo",
+      feePerSideUsd: 0.5,
+      latencyMs: 2,
+      startingCashUsd: 100000,
+      seed: 0,
+      from: "2025-03-03T23:00:00.000Z",
+      to: "2025-03-04T22:00:00.000Z",
+    });
+  });
+
+  it("reports execution problems between fields", () => {
+    const overflow = { ...state, latd: "uniform" as const, lat: "59999.5", latj: "0.5" };
+    expect(stepIssues("execution", overflow, ctx(overflow))).toEqual([]);
+    const over = { ...overflow, latj: "0.500001" };
+    expect(stepIssues("execution", over, ctx(over))).toEqual([{ path: "latj", message: "Latency + spread must be at most 60,000 ms" }]);
+    const noCalendar = { ...state, cal: "none" as const };
+    expect(stepIssues("execution", noCalendar, ctx(noCalendar))).toEqual([{ path: "cal", message: "Daily settlement and flattening need the exchange calendar" }]);
+    expect(stepIssues("execution", { ...noCalendar, flat: false }, ctx(noCalendar))).toEqual([]);
+    // Hidden fields never block: a bad spread with a constant distribution, a bad flatten time without flattening.
+    const hidden = { ...state, latj: "x", flat: false, flats: "0" };
+    expect(stepIssues("execution", hidden, ctx(hidden))).toEqual([]);
+    expect(stepIssues("execution", { ...state, flats: "0" }, ctx(state))).toEqual([{ path: "flats", message: "Must be at least 1" }]);
   });
 
   it("reports problems per step with URL field paths instead of a body", () => {

@@ -1,15 +1,11 @@
 /**
- * The guided workflow's state -> the body of POST /api/runs, with every problem per field.
- * Only configuration keys the API's run-config schema declares are sent (`configKeys`), so a
- * field the server does not support yet (e.g. flattening at session end) is left out rather
- * than rejected by the strict schema.
+ * The guided workflow's state -> the body of POST /api/runs (lib/runs/run-config.ts), with every
+ * problem per field. The execution options are mapped by lib/ui/workflow-execution.ts.
  */
 import { coerceParams, type FieldIssue, type ParamField } from "./strategy-params";
 import { checkField, checkRangeOrder, type CheckedField, type WorkflowState, type WorkflowStep } from "./workflow-state";
 import { fillModelsForSchema as fillModelsFor, type ResolvedRange } from "./workflow-estimate";
-
-/** Run-config keys that mean "flatten at session end", in order of preference. */
-export const FLATTEN_KEYS = ["flattenAtSessionEnd", "flattenAtSessionClose", "flattenAtClose"] as const;
+import { executionConfig, executionFields, executionIssues } from "./workflow-execution";
 
 export interface RequestContext {
   /** Resolved dataset name; "" when none is chosen or available. */
@@ -19,21 +15,19 @@ export interface RequestContext {
   range: ResolvedRange | null;
   /** Fill models offered for the dataset. */
   fillModels: readonly string[];
-  /** Keys of the API's run config schema. */
-  configKeys: readonly string[];
 }
 
-const STEP_FIELDS: Record<WorkflowStep, CheckedField[]> = {
-  data: ["dataset", "from", "to"],
-  strategy: ["strategy"],
-  execution: ["lat", "fee", "slip", "cash", "seed"],
-  review: ["name"],
+const STEP_FIELDS: Record<WorkflowStep, (state: WorkflowState) => CheckedField[]> = {
+  data: () => ["dataset", "from", "to"],
+  strategy: () => ["strategy"],
+  execution: executionFields,
+  review: () => ["name"],
 };
 
 /** Problems of one step (paths are URL field names; strategy parameters are `p.<key>`). */
 export function stepIssues(step: WorkflowStep, state: WorkflowState, ctx: RequestContext): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  for (const field of STEP_FIELDS[step]) {
+  for (const field of STEP_FIELDS[step](state)) {
     const problem = checkField(field, state[field]);
     if (problem) issues.push({ path: field, message: problem });
   }
@@ -47,8 +41,10 @@ export function stepIssues(step: WorkflowStep, state: WorkflowState, ctx: Reques
     if (!ctx.strategyKnown) issues.push({ path: "strategy", message: "Choose a strategy" });
     else for (const issue of coerceParams(ctx.fields, state.params).issues) issues.push({ path: `p.${issue.path}`, message: issue.message });
   }
-  if (step === "execution" && !ctx.fillModels.includes(state.fill)) {
-    issues.push({ path: "fill", message: `Not available for this dataset; choose ${ctx.fillModels.join(" or ")}` });
+  if (step === "execution") {
+    if (!ctx.fillModels.includes(state.fill)) issues.push({ path: "fill", message: `Not available for this dataset; choose ${ctx.fillModels.join(" or ")}` });
+    // Cross-field problems only once the fields themselves are valid.
+    if (issues.length === 0) issues.push(...executionIssues(state));
   }
   return issues;
 }
@@ -69,16 +65,9 @@ export interface CreateRunBody {
 export function toCreateRunBody(state: WorkflowState, ctx: RequestContext): { body: CreateRunBody | null; issues: FieldIssue[] } {
   const issues = allIssues(state, ctx);
   if (issues.length > 0) return { body: null, issues };
-  const keys = new Set(ctx.configKeys);
-  const config: Record<string, unknown> = { fillModel: state.fill, startingCashUsd: Number(state.cash), seed: Number(state.seed) };
-  if (state.fee.trim() !== "") config.feePerSideUsd = Number(state.fee);
-  if (keys.has("latencyMs")) config.latencyMs = Number(state.lat);
-  if (keys.has("slippageTicks")) config.slippageTicks = Number(state.slip);
-  const flattenKey = FLATTEN_KEYS.find((k) => keys.has(k));
-  if (flattenKey && state.flat) config[flattenKey] = true;
+  const config: Record<string, unknown> = { ...executionConfig(state), startingCashUsd: Number(state.cash), seed: Number(state.seed) };
   if (ctx.range?.fromIso) config.from = ctx.range.fromIso;
   if (ctx.range?.toIso) config.to = ctx.range.toIso;
-  for (const key of Object.keys(config)) if (!keys.has(key)) delete config[key];
   return {
     body: {
       datasetName: ctx.datasetName,

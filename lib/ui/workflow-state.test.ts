@@ -14,9 +14,19 @@ const full: WorkflowState = {
   params: { fast: "5", slow: "20", barSeconds: "30" },
   fill: "l3-fifo",
   lat: "12.5",
+  rlat: "0.25",
+  latd: "lognormal",
+  latj: "3",
+  lats: "0.8",
+  latcap: "20",
   fee: "0.85",
   slip: "2",
+  pf: false,
+  mts: true,
+  cal: "cme-equity",
+  settle: true,
   flat: true,
+  flats: "300",
   cash: "25000",
   seed: "42",
   name: "Fast SMA & friends",
@@ -30,9 +40,60 @@ describe("workflow URL state", () => {
 
   it("writes the documented parameter names", () => {
     const params = encodeWorkflow(full);
-    expect([...params.keys()]).toEqual(["step", "dataset", "range", "from", "to", "strategy", "p.barSeconds", "p.fast", "p.slow", "fill", "lat", "fee", "slip", "flat", "cash", "seed", "name"]);
+    expect([...params.keys()]).toEqual([
+      "step", "dataset", "range", "from", "to", "strategy", "p.barSeconds", "p.fast", "p.slow", "fill",
+      "lat", "rlat", "latd", "latj", "lats", "latcap", "fee", "slip", "pf", "mts", "cal", "settle", "flat", "flats", "cash", "seed", "name",
+    ]);
     expect(params.get("p.fast")).toBe("5");
     expect(params.get("flat")).toBe("1");
+    expect(params.get("pf")).toBe("0");
+    expect(params.get("mts")).toBe("1");
+    expect(params.get("cal")).toBe("cme-equity");
+  });
+
+  it("leaves the optional execution fields out at their defaults and reads them back as defaults", () => {
+    const defaults = encodeWorkflow({ ...DEFAULT_STATE });
+    expect([...defaults.keys()]).toEqual(["step", "range", "fill", "lat", "slip", "cash", "seed"]);
+    expect(DEFAULT_STATE).toMatchObject({ rlat: "0", latd: "constant", pf: true, mts: false, cal: "auto", settle: false, flat: false, flats: "60" });
+    // Each optional field on its own, away from its default, round-trips.
+    const one: Partial<WorkflowState>[] = [
+      { rlat: "4" },
+      { latd: "uniform" },
+      { latj: "0.5" },
+      { lats: "0" },
+      { latcap: "2.5" },
+      { pf: false },
+      { mts: true },
+      { cal: "none" },
+      { cal: "cme-equity" },
+      { settle: true },
+      { flat: true },
+      { flats: "1" },
+    ];
+    for (const patch of one) {
+      const state = { ...DEFAULT_STATE, ...patch };
+      const qs = encodeWorkflow(state);
+      expect([...qs.keys()]).toHaveLength(8);
+      expect(decode(qs.toString())).toEqual({ state, notices: [] });
+    }
+  });
+
+  it("replaces each invalid execution value by its default with a message naming it", () => {
+    const { state, notices } = decode("rlat=60001&latd=gaussian&latj=0.00000001&lats=5.5&latcap=0.5&pf=yes&mts=2&cal=nyse&settle=on&flats=0");
+    expect(state).toEqual(DEFAULT_STATE);
+    expect(notices).toEqual([
+      'Ignored latd="gaussian": expected one of constant, uniform, lognormal; using constant.',
+      'Ignored cal="nyse": expected one of auto, cme-equity, none; using auto.',
+      'Ignored rlat="60001": must be at most 60,000; using 0.',
+      'Ignored latj="0.00000001": at most 6 decimals (1 ns); using 1.',
+      'Ignored lats="5.5": must be at most 5; using 0.5.',
+      'Ignored latcap="0.5": must be at least 1; using 10.',
+      'Ignored flats="0": must be at least 1; using 60.',
+      'Ignored pf="yes": expected 1 or 0; using on.',
+      'Ignored mts="2": expected 1 or 0; using off.',
+      'Ignored settle="on": expected 1 or 0; using off.',
+    ]);
+    expect(decode("pf=false&mts=true&settle=1&flat=true").state).toMatchObject({ pf: false, mts: true, settle: true, flat: true });
   });
 
   it("round-trips the defaults, and an empty query means the defaults", () => {
@@ -67,6 +128,13 @@ describe("workflow URL state", () => {
   it("checks fields with the API's bounds", () => {
     expect(checkField("lat", "60000")).toBeNull();
     expect(checkField("lat", "60001")).toBe("Must be at most 60,000");
+    expect(checkField("rlat", "0.000001")).toBeNull();
+    expect(checkField("rlat", "0.0000015")).toBe("At most 6 decimals (1 ns)");
+    expect(checkField("lats", "5")).toBeNull();
+    expect(checkField("latcap", "1")).toBeNull();
+    expect(checkField("flats", "3600")).toBeNull();
+    expect(checkField("flats", "3601")).toBe("Must be at most 3,600");
+    expect(checkField("flats", "1.5")).toBe("Must be a whole number");
     expect(checkField("fee", "")).toBeNull();
     expect(checkField("fee", "1000.01")).toBe("Must be at most 1,000");
     expect(checkField("cash", "0")).toBe("Must be greater than 0");
@@ -103,13 +171,51 @@ describe("stateFromRun (run again with changes)", () => {
       params: { fast: "5", slow: "20", barSeconds: "60", qty: "1" },
       fill: "l1-trades",
       lat: "3",
+      rlat: "0",
+      latd: "constant",
+      latj: "1",
+      lats: "0.5",
+      latcap: "10",
       fee: "0.5",
       slip: "1",
+      pf: true,
+      mts: false,
+      cal: "auto",
+      settle: false,
       flat: false,
+      flats: "60",
       cash: "50000",
       seed: "7",
       name: "",
     });
+  });
+
+  it("carries latency legs, fill sizes and session rules", () => {
+    const config = {
+      ...run.config,
+      latencyMs: 0,
+      latency: { entry: { kind: "uniform", minNs: 1_500_000, maxNs: 4_000_000 }, response: { kind: "uniform", minNs: 250_000, maxNs: 2_750_000 } },
+      partialFills: false,
+      marketFillsTradeSize: true,
+      calendar: "cme-equity",
+      dailySettlement: true,
+      flattenAtSessionEnd: { secondsBeforeClose: 120 },
+    };
+    expect(stateFromRun({ ...run, config }, bounds)).toMatchObject({
+      lat: "1.5",
+      rlat: "0.25",
+      latd: "uniform",
+      latj: "2.5",
+      pf: false,
+      mts: true,
+      cal: "cme-equity",
+      settle: true,
+      flat: true,
+      flats: "120",
+    });
+    const lognormal = { ...run.config, latency: { entry: { kind: "lognormal", medianNs: 2_000_000, sigma: 0.75, maxNs: 30_000_000 } } };
+    // The omitted response leg is the schema's constant 0.
+    expect(stateFromRun({ ...run, config: lognormal }, bounds)).toMatchObject({ lat: "2", rlat: "0", latd: "lognormal", lats: "0.75", latcap: "15", flat: false });
   });
 
   it("keeps a window that does not sit on session bounds as instants, and no window as the whole dataset", () => {

@@ -9,19 +9,32 @@
  *   strategy  strategy id
  *   p.<key>   one strategy parameter, as typed (validated against the strategy's schema later)
  *   fill      fill model id
- *   lat       order latency, ms
+ *   lat       entry latency, ms (order -> venue; the constant, the uniform minimum or the log-normal median)
+ *   rlat      response latency, ms (fill -> strategy; same meaning)          default 0
+ *   latd      latency distribution of both legs: constant | uniform | lognormal   default constant
+ *   latj      uniform spread, ms: each leg is uniform in [value, value + spread]  default 1
+ *   lats      log-normal sigma (0-5)                                          default 0.5
+ *   latcap    log-normal cap, a multiple of each leg's median                 default 10
  *   fee       fee per contract per side, USD ("" or absent = the contract's default)
  *   slip      adverse slippage, ticks
+ *   pf        0 = resting limits fill in full (default 1: at most the trade's size)
+ *   mts       1 = market-like orders fill at most the trade's size           default 0
+ *   cal       exchange calendar: auto | cme-equity | none                    default auto
+ *   settle    1 = daily mark-to-market at each session close                 default 0
  *   flat      1 = flatten at session end
+ *   flats     seconds before the close to flatten (1-3,600)                  default 60
  *   cash      starting cash, USD
  *   seed      random seed
  *   name      run name (optional)
  *
- * Field values are raw strings, exactly what the inputs show. `decodeWorkflow` replaces invalid
+ * Fields with a "default" above are written only when they differ from it (short URLs); the
+ * others are always written. Field values are raw strings, exactly what the inputs show. `decodeWorkflow` replaces invalid
  * values by their default and says so in a notice; while the user types, values are written as
  * they are and checked inline (`checkField`). Strategy parameters are checked against the schema
  * by lib/ui/strategy-params.ts, which needs the strategy, so they are kept as typed here.
  */
+
+import { executionFromConfig } from "./workflow-execution";
 
 export const WORKFLOW_STEPS = ["data", "strategy", "execution", "review"] as const;
 export type WorkflowStep = (typeof WORKFLOW_STEPS)[number];
@@ -34,6 +47,14 @@ export const RANGE_LABELS: Record<RangePreset, string> = { all: "Whole dataset",
 /** Every fill model the workflow knows; the ones offered depend on the dataset and the API. */
 export const KNOWN_FILL_MODELS = ["l1-trades", "l1-quotes", "l2-queue", "l3-fifo"] as const;
 
+/** How both latency legs are drawn (lib/engine/latency-model.ts). */
+export const LATENCY_DISTRIBUTIONS = ["constant", "uniform", "lognormal"] as const;
+export type LatencyDistribution = (typeof LATENCY_DISTRIBUTIONS)[number];
+
+/** "auto": the engine decides (on for session handlers, settlement or flattening). */
+export const CALENDAR_CHOICES = ["auto", "cme-equity", "none"] as const;
+export type CalendarChoice = (typeof CALENDAR_CHOICES)[number];
+
 export interface WorkflowState {
   step: WorkflowStep;
   dataset: string;
@@ -44,9 +65,19 @@ export interface WorkflowState {
   params: Record<string, string>;
   fill: string;
   lat: string;
+  rlat: string;
+  latd: LatencyDistribution;
+  latj: string;
+  lats: string;
+  latcap: string;
   fee: string;
   slip: string;
+  pf: boolean;
+  mts: boolean;
+  cal: CalendarChoice;
+  settle: boolean;
   flat: boolean;
+  flats: string;
   cash: string;
   seed: string;
   name: string;
@@ -62,16 +93,42 @@ export const DEFAULT_STATE: Readonly<WorkflowState> = Object.freeze({
   params: {},
   fill: "l1-trades",
   lat: "0",
+  rlat: "0",
+  latd: "constant",
+  latj: "1",
+  lats: "0.5",
+  latcap: "10",
   fee: "",
   slip: "0",
+  // The run-config schema's defaults: partial fills of resting limits on, whole market fills.
+  pf: true,
+  mts: false,
+  cal: "auto",
+  settle: false,
   flat: false,
+  flats: "60",
   cash: "100000",
   seed: "0",
   name: "",
 });
 
 /** The scalar fields checked by `checkField`, with their URL names. */
-export type CheckedField = "from" | "to" | "lat" | "fee" | "slip" | "cash" | "seed" | "name" | "dataset" | "strategy";
+export type CheckedField =
+  | "from"
+  | "to"
+  | "lat"
+  | "rlat"
+  | "latj"
+  | "lats"
+  | "latcap"
+  | "fee"
+  | "slip"
+  | "flats"
+  | "cash"
+  | "seed"
+  | "name"
+  | "dataset"
+  | "strategy";
 
 const NAME_RE = /^[\w.:-]{1,200}$/;
 const PARAM_KEY_RE = /^[A-Za-z_]\w{0,63}$/;
@@ -105,9 +162,15 @@ function numberIn(text: string, min: number, max: number, integer: boolean): str
   return null;
 }
 
+/** A latency in ms: 0-60,000 (the engine's 60 s) with at most 6 decimals (whole nanoseconds). */
+function checkMs(value: string): string | null {
+  return numberIn(value, 0, 60_000, false) ?? (/\.\d{7,}$/.test(value.trim()) ? "At most 6 decimals (1 ns)" : null);
+}
+
 /**
- * The problem with one field's value, or null. Bounds mirror lib/runs/run-config.ts (the API
- * validates again): latency 0-60,000 ms, fee 0-1,000 USD, slippage 0-1,000 ticks, cash > 0.
+ * The problem with one field's value, or null. Bounds mirror lib/runs/run-config.ts and
+ * lib/engine/latency-model.ts (the API validates again): latency 0-60,000 ms, sigma 0-5, fee
+ * 0-1,000 USD, slippage 0-1,000 ticks, flatten 1-3,600 s before the close, cash > 0.
  */
 export function checkField(field: CheckedField, value: string): string | null {
   switch (field) {
@@ -115,7 +178,15 @@ export function checkField(field: CheckedField, value: string): string | null {
     case "to":
       return value === "" || isSessionDate(value) || isInstant(value) ? null : "A session date (YYYY-MM-DD) or an ISO-8601 instant";
     case "lat":
-      return numberIn(value, 0, 60_000, false);
+    case "rlat":
+    case "latj":
+      return checkMs(value);
+    case "lats":
+      return numberIn(value, 0, 5, false);
+    case "latcap":
+      return numberIn(value, 1, 1000, false);
+    case "flats":
+      return numberIn(value, 1, 3600, true);
     case "fee":
       return value.trim() === "" ? null : numberIn(value, 0, 1000, false);
     case "slip":
@@ -204,7 +275,18 @@ export function decodeWorkflow(search: ParamsLike): DecodedWorkflow {
     else reject("fill", fill, DEFAULT_STATE.fill, `expected one of ${KNOWN_FILL_MODELS.join(", ")}`);
   }
 
-  for (const key of ["lat", "fee", "slip", "cash", "seed"] as const) {
+  const latd = get("latd");
+  if (latd !== null) {
+    if ((LATENCY_DISTRIBUTIONS as readonly string[]).includes(latd)) state.latd = latd as LatencyDistribution;
+    else reject("latd", latd, DEFAULT_STATE.latd, `expected one of ${LATENCY_DISTRIBUTIONS.join(", ")}`);
+  }
+  const cal = get("cal");
+  if (cal !== null) {
+    if ((CALENDAR_CHOICES as readonly string[]).includes(cal)) state.cal = cal as CalendarChoice;
+    else reject("cal", cal, DEFAULT_STATE.cal, `expected one of ${CALENDAR_CHOICES.join(", ")}`);
+  }
+
+  for (const key of ["lat", "rlat", "latj", "lats", "latcap", "fee", "slip", "flats", "cash", "seed"] as const) {
     const value = get(key);
     if (value === null) continue;
     const problem = checkField(key, value);
@@ -212,11 +294,12 @@ export function decodeWorkflow(search: ParamsLike): DecodedWorkflow {
     else state[key] = value.trim();
   }
 
-  const flat = get("flat");
-  if (flat !== null) {
-    if (flat === "1" || flat === "true") state.flat = true;
-    else if (flat === "0" || flat === "false") state.flat = false;
-    else reject("flat", flat, "off", "expected 1 or 0");
+  for (const key of ["pf", "mts", "settle", "flat"] as const) {
+    const value = get(key);
+    if (value === null) continue;
+    if (value === "1" || value === "true") state[key] = true;
+    else if (value === "0" || value === "false") state[key] = false;
+    else reject(key, value, DEFAULT_STATE[key] ? "on" : "off", "expected 1 or 0");
   }
 
   const name = get("name");
@@ -253,16 +336,24 @@ export function encodeWorkflow(state: WorkflowState): URLSearchParams {
   }
   put("strategy", state.strategy);
   for (const key of Object.keys(state.params).sort()) put(`p.${key}`, state.params[key]);
+  // Written only when not the default (see the table above).
+  const putOptional = <K extends OptionalKey>(key: K) => {
+    const value = state[key];
+    if (value !== DEFAULT_STATE[key]) out.set(key, typeof value === "boolean" ? (value ? "1" : "0") : value);
+  };
   put("fill", state.fill);
   put("lat", state.lat);
+  for (const key of ["rlat", "latd", "latj", "lats", "latcap"] as const) putOptional(key);
   put("fee", state.fee);
   put("slip", state.slip);
-  if (state.flat) out.set("flat", "1");
+  for (const key of ["pf", "mts", "cal", "settle", "flat", "flats"] as const) putOptional(key);
   put("cash", state.cash);
   put("seed", state.seed);
   put("name", state.name);
   return out;
 }
+
+type OptionalKey = "rlat" | "latd" | "latj" | "lats" | "latcap" | "pf" | "mts" | "cal" | "settle" | "flat" | "flats";
 
 export const WORKFLOW_PATH = "/backtests/new";
 
@@ -313,7 +404,6 @@ export function stateFromRun(
     const date = toValue.slice(0, 10);
     if (sessionBounds(date)?.closeIso === toValue) toValue = date;
   }
-  const flat = Object.entries(config).some(([k, v]) => /^flatten/i.test(k) && v === true);
   return {
     step,
     dataset: run.datasetName,
@@ -327,10 +417,9 @@ export function stateFromRun(
         .map(([k, v]) => [k, String(v)]),
     ),
     fill: typeof config.fillModel === "string" && (KNOWN_FILL_MODELS as readonly string[]).includes(config.fillModel) ? config.fillModel : DEFAULT_STATE.fill,
-    lat: num(config.latencyMs, DEFAULT_STATE.lat),
+    ...executionFromConfig(config, DEFAULT_STATE),
     fee: num(config.feePerSideUsd, ""),
     slip: num(config.slippageTicks, DEFAULT_STATE.slip),
-    flat,
     cash: num(config.startingCashUsd, DEFAULT_STATE.cash),
     seed: num(config.seed ?? run.seed, DEFAULT_STATE.seed),
     name: "",

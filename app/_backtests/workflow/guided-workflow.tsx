@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { FILL_MODELS, runConfigSchema } from "@/lib/runs/run-config";
+import { FILL_MODELS } from "@/lib/runs/run-config";
 import { api, queryKeys, strategyParamsSchema } from "@/lib/ui/api";
 import { ErrorAlert } from "@/lib/ui/error-alert";
 import { defaultRaw, paramFields, type FieldIssue } from "@/lib/ui/strategy-params";
@@ -22,9 +22,6 @@ import { StepExecution } from "./step-execution";
 import { StepReview } from "./step-review";
 import { StepStrategy } from "./step-strategy";
 import { SummaryPanel } from "./summary-panel";
-
-/** Keys of the API's run configuration: only these are sent (see workflow-request.ts). */
-const CONFIG_KEYS = Object.keys(runConfigSchema.shape);
 
 export interface StepProps {
   state: WorkflowState;
@@ -110,7 +107,6 @@ export function GuidedWorkflow() {
     fields,
     range,
     fillModels,
-    configKeys: CONFIG_KEYS,
   };
   const issues = stepIssues(state.step, state, ctx);
   const errorFor = (path: string) =>
@@ -124,11 +120,15 @@ export function GuidedWorkflow() {
     if (step !== state.step) write({ ...state, step }, "push");
   };
 
-  // Move focus to the new step's heading, so keyboard and screen-reader users land in it.
+  // A new step starts at the top of the page (Next sits under a long form), with focus on its
+  // heading, so keyboard and screen-reader users land in it.
   const heading = useRef<HTMLHeadingElement>(null);
   const previousStep = useRef(state.step);
   useEffect(() => {
-    if (previousStep.current !== state.step) heading.current?.focus();
+    if (previousStep.current !== state.step) {
+      window.scrollTo({ top: 0 });
+      heading.current?.focus({ preventScroll: true });
+    }
     previousStep.current = state.step;
   }, [state.step]);
 
@@ -215,7 +215,7 @@ export function GuidedWorkflow() {
             {state.step === "strategy" && (
               <StepStrategy {...stepProps} strategies={strategies} strategy={strategy} fields={fields} warnings={warnings} />
             )}
-            {state.step === "execution" && <StepExecution {...stepProps} dataset={dataset} fillModels={fillModels} configKeys={CONFIG_KEYS} />}
+            {state.step === "execution" && <StepExecution {...stepProps} dataset={dataset} fillModels={fillModels} />}
             {state.step === "review" && (
               <StepReview state={state} ctx={ctx} dataset={dataset} strategy={strategy} warnings={warnings} goTo={goTo} createRun={createRun} update={update} />
             )}

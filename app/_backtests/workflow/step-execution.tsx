@@ -1,7 +1,9 @@
 "use client";
 import type { DatasetSummary } from "@/lib/ui/api";
 import { getContractSpec } from "@/lib/market/contract-spec";
-import { FLATTEN_KEYS } from "@/lib/ui/workflow-request";
+import { CALENDAR_LABELS, LATENCY_DISTRIBUTION_LABELS, takesTradeEngineOptions } from "@/lib/ui/workflow-execution";
+import { CALENDAR_CHOICES, LATENCY_DISTRIBUTIONS } from "@/lib/ui/workflow-state";
+import { CheckField, FieldGroup, SelectField } from "./choice-fields";
 import type { StepProps } from "./guided-workflow";
 import { TextField } from "./text-field";
 
@@ -22,56 +24,99 @@ export function defaultFeeUsd(instrument: string | undefined): number | null {
   }
 }
 
-/** Step 3: fill model (what the data supports), latency, fees, slippage, session rules. */
-export function StepExecution({
-  state,
-  update,
-  errorFor,
-  dataset,
-  fillModels,
-  configKeys,
-}: StepProps & { dataset: DatasetSummary | undefined; fillModels: readonly string[]; configKeys: readonly string[] }) {
+const LATENCY_VALUE_HELP = { constant: "", uniform: "; the minimum", lognormal: "; the median" } as const;
+
+/**
+ * Step 3: every execution option of lib/runs/run-config.ts: fill model (what the data supports),
+ * latency legs and their distribution, costs, fill sizes, market hours, starting cash and seed.
+ * Options the chosen fill model ignores are shown disabled (see lib/ui/workflow-execution.ts).
+ */
+export function StepExecution({ state, update, errorFor, dataset, fillModels }: StepProps & { dataset: DatasetSummary | undefined; fillModels: readonly string[] }) {
   const fee = defaultFeeUsd(dataset?.instrument);
-  const flattenSupported = FLATTEN_KEYS.some((k) => configKeys.includes(k));
+  const tradeEngine = takesTradeEngineOptions(state.fill);
+  const bookNote = tradeEngine ? undefined : "The book fill models take the fee and a constant entry latency only; these options apply to L1 trades.";
   return (
     <>
-      <div>
-        <label htmlFor="wf-fill" className="field-label">
-          Fill model
-        </label>
-        <select
-          id="wf-fill"
-          className="input"
-          value={state.fill}
-          onChange={(e) => update({ fill: e.target.value })}
-          aria-describedby="wf-fill-help"
-          aria-invalid={errorFor("fill") ? true : undefined}
-        >
-          {fillModels.map((m) => (
-            <option key={m} value={m}>
-              {FILL_MODEL_LABELS[m] ?? m}
-            </option>
-          ))}
-        </select>
-        <span id="wf-fill-help" className="field-help">
-          {dataset?.schema === "trades"
+      <SelectField
+        id="wf-fill"
+        label="Fill model"
+        value={state.fill}
+        options={fillModels.map((m) => ({ value: m, label: FILL_MODEL_LABELS[m] ?? m }))}
+        onChange={(fill) => update({ fill })}
+        error={errorFor("fill")}
+        help={
+          dataset?.schema === "trades"
             ? "This dataset holds trades only: fills are simulated from trade prints (l1-trades)."
-            : `Models supported by ${dataset?.schema ?? "this"} data.`}
-        </span>
-        {errorFor("fill") && <span className="mt-1 block text-[11px] text-down">{errorFor("fill")}</span>}
-      </div>
-      <div className="grid gap-3 sm:grid-cols-2">
-        {configKeys.includes("latencyMs") && (
+            : `Models supported by ${dataset?.schema ?? "this"} data.`
+        }
+      />
+
+      <FieldGroup title="Latency" note={tradeEngine ? undefined : "Book fill models take a constant entry latency only."}>
+        <SelectField
+          id="wf-latd"
+          label="Distribution"
+          value={state.latd}
+          options={LATENCY_DISTRIBUTIONS.map((d) => ({ value: d, label: LATENCY_DISTRIBUTION_LABELS[d] }))}
+          onChange={(latd) => update({ latd })}
+          disabled={!tradeEngine}
+          help="How each order's latency is drawn; samples follow the run's seed"
+        />
+        <div aria-hidden className="hidden sm:block" />
+        <TextField
+          id="wf-lat"
+          label="Entry latency (ms)"
+          inputMode="decimal"
+          value={state.lat}
+          onChange={(lat) => update({ lat })}
+          error={errorFor("lat")}
+          help={`Order to exchange${tradeEngine ? LATENCY_VALUE_HELP[state.latd] : ""}; 0 acts on the next trade`}
+        />
+        <TextField
+          id="wf-rlat"
+          label="Response latency (ms)"
+          inputMode="decimal"
+          value={state.rlat}
+          onChange={(rlat) => update({ rlat })}
+          error={errorFor("rlat")}
+          disabled={!tradeEngine}
+          help={`Fill to strategy (onFill)${LATENCY_VALUE_HELP[state.latd]}`}
+        />
+        {tradeEngine && state.latd === "uniform" && (
           <TextField
-            id="wf-lat"
-            label="Latency (ms)"
+            id="wf-latj"
+            label="Spread (ms)"
             inputMode="decimal"
-            value={state.lat}
-            onChange={(lat) => update({ lat })}
-            error={errorFor("lat")}
-            help="Order entry latency, constant; 0 acts on the next trade"
+            value={state.latj}
+            onChange={(latj) => update({ latj })}
+            error={errorFor("latj")}
+            help="Each leg is uniform in [latency, latency + spread]"
           />
         )}
+        {tradeEngine && state.latd === "lognormal" && (
+          <>
+            <TextField
+              id="wf-lats"
+              label="Sigma"
+              inputMode="decimal"
+              value={state.lats}
+              onChange={(lats) => update({ lats })}
+              error={errorFor("lats")}
+              help="Spread of the log latency, 0-5; 0 = always the median"
+            />
+            <TextField
+              id="wf-latcap"
+              label="Cap (× median)"
+              inputMode="decimal"
+              value={state.latcap}
+              onChange={(latcap) => update({ latcap })}
+              error={errorFor("latcap")}
+              help="Longest sample as a multiple of each leg's median (at most 60 s)"
+            />
+          </>
+        )}
+      </FieldGroup>
+
+      <FieldGroup title="Costs">
         <TextField
           id="wf-fee"
           label="Fee per side (USD)"
@@ -82,17 +127,77 @@ export function StepExecution({
           placeholder={fee === null ? "contract default" : fee.toFixed(2)}
           help={fee === null ? "Per contract, per side" : `Per contract, per side; empty = ${dataset?.instrument} default $${fee.toFixed(2)}`}
         />
-        {configKeys.includes("slippageTicks") && (
-          <TextField
-            id="wf-slip"
-            label="Slippage (ticks)"
-            inputMode="numeric"
-            value={state.slip}
-            onChange={(slip) => update({ slip })}
-            error={errorFor("slip")}
-            help="Adverse ticks on every market fill"
-          />
-        )}
+        <TextField
+          id="wf-slip"
+          label="Slippage (ticks)"
+          inputMode="numeric"
+          value={state.slip}
+          onChange={(slip) => update({ slip })}
+          error={errorFor("slip")}
+          disabled={!tradeEngine}
+          help={tradeEngine ? "Adverse ticks on every market-like fill" : "L1 trades only"}
+        />
+      </FieldGroup>
+
+      <FieldGroup title="Fill sizes" note={bookNote}>
+        <CheckField
+          id="wf-pf"
+          label="Partial fills of resting limits"
+          checked={state.pf}
+          onChange={(pf) => update({ pf })}
+          disabled={!tradeEngine}
+          help="A limit fills at most the size of the trade that reaches it (conservative)"
+        />
+        <CheckField
+          id="wf-mts"
+          label="Market orders fill only the trade's size"
+          checked={state.mts}
+          onChange={(mts) => update({ mts })}
+          disabled={!tradeEngine}
+          help="Market, stop and MIT orders take at most each trade's size"
+        />
+      </FieldGroup>
+
+      <FieldGroup title="Session rules" note={bookNote}>
+        <SelectField
+          id="wf-cal"
+          label="Exchange calendar"
+          value={state.cal}
+          options={CALENDAR_CHOICES.map((c) => ({ value: c, label: CALENDAR_LABELS[c] }))}
+          onChange={(cal) => update({ cal })}
+          error={errorFor("cal")}
+          disabled={!tradeEngine}
+          help="Market hours: closed-market rejections, DAY orders; Automatic: when needed"
+        />
+        <CheckField
+          id="wf-settle"
+          label="Daily settlement"
+          checked={state.settle}
+          onChange={(settle) => update({ settle })}
+          disabled={!tradeEngine}
+          help="Mark to market at each session close: realised P&L moves to cash"
+        />
+        <CheckField
+          id="wf-flat"
+          label="Flatten at session end"
+          checked={state.flat}
+          onChange={(flat) => update({ flat })}
+          disabled={!tradeEngine}
+          help="Cancel working orders and close the position before each session close"
+        />
+        <TextField
+          id="wf-flats"
+          label="Seconds before the close"
+          inputMode="numeric"
+          value={state.flats}
+          onChange={(flats) => update({ flats })}
+          error={errorFor("flats")}
+          disabled={!tradeEngine || !state.flat}
+          help="When to flatten, 1-3,600 s; the market order fills on the next trade"
+        />
+      </FieldGroup>
+
+      <FieldGroup title="Account">
         <TextField
           id="wf-cash"
           label="Starting cash (USD)"
@@ -100,6 +205,7 @@ export function StepExecution({
           value={state.cash}
           onChange={(cash) => update({ cash })}
           error={errorFor("cash")}
+          help="Cash before the first trade"
         />
         <TextField
           id="wf-seed"
@@ -108,29 +214,9 @@ export function StepExecution({
           value={state.seed}
           onChange={(seed) => update({ seed })}
           error={errorFor("seed")}
-          help="Same seed, same inputs: same result"
+          help="Seeds ctx.random() and latency samples: same inputs, same result"
         />
-      </div>
-      <fieldset>
-        <legend className="field-label">Session rules</legend>
-        <label className="flex items-center gap-2 text-sm text-zinc-300">
-          <input
-            id="wf-flat"
-            type="checkbox"
-            className="accent-accent"
-            checked={flattenSupported && state.flat}
-            disabled={!flattenSupported}
-            onChange={(e) => update({ flat: e.target.checked })}
-            aria-describedby="wf-flat-help"
-          />
-          Flatten at session end
-        </label>
-        <span id="wf-flat-help" className="field-help">
-          {flattenSupported
-            ? "Close any open position at the last trade before each session's close."
-            : "Not supported by the engine yet: positions are held across sessions."}
-        </span>
-      </fieldset>
+      </FieldGroup>
     </>
   );
 }

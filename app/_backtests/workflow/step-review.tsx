@@ -12,6 +12,7 @@ import {
 } from "@/lib/ui/workflow-estimate";
 import { stepIssues, type RequestContext } from "@/lib/ui/workflow-request";
 import { STEP_LABELS, WORKFLOW_STEPS, type WorkflowState, type WorkflowStep } from "@/lib/ui/workflow-state";
+import { executionLines } from "./execution-summary";
 import { TextField } from "./text-field";
 import { Warnings } from "./warnings";
 
@@ -40,21 +41,29 @@ export function StepReview({
   return (
     <>
       <dl className="grid grid-cols-[140px_minmax(0,1fr)] gap-x-3 gap-y-1 text-sm" data-testid="wf-review">
-        <dt className="text-zinc-500">Dataset</dt>
+        <dt className="text-zinc-400">Dataset</dt>
         <dd className="text-zinc-100">{dataset ? `${dataset.name} v${dataset.version} (${dataset.instrument})` : "—"}</dd>
-        <dt className="text-zinc-500">Sessions</dt>
+        <dt className="text-zinc-400">Sessions</dt>
         <dd className="text-zinc-100" data-testid="wf-review-range">
           {ctx.range ? `${ctx.range.fromDate} → ${ctx.range.toDate} (${ctx.range.sessions.length})` : "—"}
         </dd>
-        <dt className="text-zinc-500">Strategy</dt>
+        <dt className="text-zinc-400">Strategy</dt>
         <dd className="font-mono text-zinc-100" data-testid="wf-review-strategy">
           {strategy?.id ?? "—"} {Object.entries(state.params).map(([k, v]) => `${k}=${v}`).join(" ")}
         </dd>
-        <dt className="text-zinc-500">Estimated events</dt>
+        {executionLines(state, dataset).map((line) => (
+          <div key={line.key} className="contents">
+            <dt className="text-zinc-400">{line.label}</dt>
+            <dd className="text-zinc-100" data-testid={`wf-review-${line.key}`}>
+              {line.value}
+            </dd>
+          </div>
+        ))}
+        <dt className="text-zinc-400">Estimated events</dt>
         <dd className="text-zinc-100" data-testid="wf-estimate-events">
           {events === null ? "—" : `≈ ${formatInt(events)}`}
         </dd>
-        <dt className="text-zinc-500">Estimated duration</dt>
+        <dt className="text-zinc-400">Estimated duration</dt>
         <dd className="text-zinc-100" data-testid="wf-estimate-duration">
           {events === null ? "—" : `≈ ${formatDuration(estimateDurationMs(events))}`}
           <span className="block text-[11px] text-zinc-500">

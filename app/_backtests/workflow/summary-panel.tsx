@@ -6,7 +6,7 @@ import { formatDuration, formatInt } from "@/lib/ui/format";
 import { datasetContract, estimateDurationMs, estimateEvents, type ResolvedRange } from "@/lib/ui/workflow-estimate";
 import { RANGE_LABELS, type WorkflowState } from "@/lib/ui/workflow-state";
 import { Panel } from "@/lib/ui/panel";
-import { FILL_MODEL_LABELS, defaultFeeUsd } from "./step-execution";
+import { executionLines } from "./execution-summary";
 
 /** The configuration so far, beside the steps; it follows every edit. */
 export function SummaryPanel({
@@ -23,7 +23,6 @@ export function SummaryPanel({
   fields: ParamField[];
 }) {
   const events = range ? estimateEvents(range) : null;
-  const fee = defaultFeeUsd(dataset?.instrument);
   return (
     <Panel id="wf-summary-heading" title="Summary" testId="wf-summary">
       <dl className="divide-y divide-zinc-800/70 text-[13px]">
@@ -37,7 +36,10 @@ export function SummaryPanel({
           {RANGE_LABELS[state.range]}
           {range && (
             <span className="block text-zinc-400">
-              {range.fromDate} → {range.toDate} · {range.sessions.length} session{range.sessions.length === 1 ? "" : "s"}
+              {range.fromDate} → {range.toDate} ·{" "}
+              <span className="whitespace-nowrap">
+                {range.sessions.length} session{range.sessions.length === 1 ? "" : "s"}
+              </span>
             </span>
           )}
         </Row>
@@ -53,21 +55,11 @@ export function SummaryPanel({
             </ul>
           )}
         </Row>
-        <Row label="Fill model" testId="sum-fill">
-          {FILL_MODEL_LABELS[state.fill] ?? state.fill}
-        </Row>
-        <Row label="Latency" testId="sum-lat">
-          {state.lat || "0"} ms
-        </Row>
-        <Row label="Fee per side" testId="sum-fee">
-          {state.fee.trim() !== "" ? `$${state.fee}` : fee !== null ? `$${fee.toFixed(2)} (contract default)` : "contract default"}
-        </Row>
-        <Row label="Slippage" testId="sum-slip">
-          {state.slip || "0"} ticks
-        </Row>
-        <Row label="Session end" testId="sum-flat">
-          {state.flat ? "flatten" : "hold"}
-        </Row>
+        {executionLines(state, dataset).map((line) => (
+          <Row key={line.key} label={line.label} testId={`sum-${line.key}`}>
+            {line.value}
+          </Row>
+        ))}
         <Row label="Events" testId="sum-events">
           {events === null ? "—" : `≈ ${formatInt(events)}`}
         </Row>
@@ -82,7 +74,7 @@ export function SummaryPanel({
 function Row({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
   return (
     <div className="grid grid-cols-[96px_minmax(0,1fr)] gap-2 px-3 py-1.5">
-      <dt className="text-zinc-500">{label}</dt>
+      <dt className="text-zinc-400">{label}</dt>
       <dd className="min-w-0 text-zinc-200" data-testid={testId}>
         {children}
       </dd>

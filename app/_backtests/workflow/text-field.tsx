@@ -12,6 +12,7 @@ export function TextField({
   inputMode,
   placeholder,
   className,
+  disabled,
 }: {
   id: string;
   label: ReactNode;
@@ -22,6 +23,7 @@ export function TextField({
   inputMode?: "numeric" | "decimal" | "text";
   placeholder?: string;
   className?: string;
+  disabled?: boolean;
 }) {
   const describedBy = [help && `${id}-help`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
   return (
@@ -36,6 +38,7 @@ export function TextField({
         inputMode={inputMode}
         placeholder={placeholder}
         autoComplete="off"
+        disabled={disabled}
         className="input"
         value={value}
         onChange={(e) => onChange(e.target.value)}
