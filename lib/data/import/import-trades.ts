@@ -40,6 +40,7 @@ import { TradeValidator, validationRulesSchema, type ValidationRulesInput } from
 import { insertDataFlags, type NewDataFlag } from "../data-flags";
 import { importStatus } from "./import-status";
 import { importDbnMbo } from "./import-dbn-mbo";
+import { importDbnQuotes, isQuoteSchema } from "./import-dbn-quotes";
 import { dbnSchemas, fileSizes, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled } from "./import-files";
 import { PriceBand, sessionWindowOf, type PriceBandRange } from "./price-band";
 
@@ -109,6 +110,8 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       if (schemas.some((s) => s !== "mbo")) throw new AppError("unprocessable", "MBO files and files of other schemas cannot be imported together");
       return importDbnMbo(db, pool, options);
     }
+    // Quote files store their quotes and trades; mixed with trades files, only the trades (as before).
+    if (schemas.length > 0 && schemas.every(isQuoteSchema)) return importDbnQuotes(db, pool, options);
   }
   const counter: ByteCounter = { bytesRead: 0 };
   const source = createTradeSource(format, options.files, options.formatOptions, counter);

@@ -76,6 +76,11 @@ export interface BookEngineConfig {
   readonly queueModel?: QueueProbability;
   /** The strategy starts at the first boundary at or after this time (default: the first one). */
   readonly strategyFromNs?: bigint;
+  /**
+   * What `events` (progress, result) counts: "record" (default) every MBO record; "event" the
+   * records that close an event (LAST) - one per quote or trade of the quote feed (lib/engine/quotes).
+   */
+  readonly eventUnit?: "record" | "event";
 }
 
 const configSchema = z.object({
@@ -146,6 +151,7 @@ export class BookBacktestEngine {
   private readonly equityIntervalNs: number;
   private readonly queueProbability: QueueProbability;
   private readonly strategyFromNs: bigint | null;
+  private readonly countLastOnly: boolean;
 
   private originNs: bigint | null = null;
   private batch: MboColumns | null = null;
@@ -179,6 +185,8 @@ export class BookBacktestEngine {
   private readonly equityTsMs: number[] = [];
   private readonly equityCents: number[] = [];
 
+  /** Top of book last delivered to onQuote: bid, ask (1e-9), bid size, ask size. */
+  private readonly lastQuote = new Float64Array([Number.NaN, Number.NaN, -1, -1]);
   private readonly walkPrice = new Float64Array(MAX_WALK);
   private readonly walkSize = new Float64Array(MAX_WALK);
   private readonly walkCount = new Uint32Array(MAX_WALK);
@@ -213,6 +221,7 @@ export class BookBacktestEngine {
     this.equityIntervalNs = o.equityIntervalSeconds * 1e9;
     this.queueProbability = o.queueModel;
     this.strategyFromNs = config.strategyFromNs ?? null;
+    this.countLastOnly = config.eventUnit === "event";
     this.view = new LiveBookView(this.book, this.tickNano);
     this.ctx = this.createContext();
   }
@@ -235,7 +244,14 @@ export class BookBacktestEngine {
       throw error;
     }
     this.nextIndex = to;
-    this.events += to - from;
+    if (this.countLastOnly) {
+      const flags = batch.flags;
+      let n = 0;
+      for (let i = from; i < to; i++) if ((flags[i] & LAST) !== 0) n++;
+      this.events += n;
+    } else {
+      this.events += to - from;
+    }
   }
 
   private bind(batch: MboColumns): void {
@@ -376,6 +392,7 @@ export class BookBacktestEngine {
       this.recordEquity(t, this.markTicks());
       this.call("onStart", () => this.handlers.onStart(this.ctx));
     }
+    if (this.handlers.onQuote !== undefined) this.deliverQuote();
     const onBook = this.handlers.onBook;
     if (onBook !== undefined) {
       try {
@@ -384,6 +401,23 @@ export class BookBacktestEngine {
         throw strategyError("onBook", error);
       }
     }
+  }
+
+  /** onQuote when the top of book differs from the one last delivered (NaN = side empty). */
+  private deliverQuote(): void {
+    const v = this.view;
+    const bid = v.bidNano;
+    const ask = v.askNano;
+    const bidSize = this.book.bestSize(SIDE.BID);
+    const askSize = this.book.bestSize(SIDE.ASK);
+    const q = this.lastQuote;
+    const same = (a: number, b: number) => a === b || (a !== a && b !== b);
+    if (same(q[0], bid) && same(q[1], ask) && q[2] === bidSize && q[3] === askSize) return;
+    q[0] = bid;
+    q[1] = ask;
+    q[2] = bidSize;
+    q[3] = askSize;
+    this.call("onQuote", () => this.handlers.onQuote!(this.ctx));
   }
 
   private matchBoundary(t: number): void {

@@ -4,6 +4,7 @@
  *
  *   onBook   at every event boundary of the MBO feed (a record with the LAST flag, or the end of
  *            a snapshot), after the fills that event caused; ctx.book is the book at that boundary
+ *   onQuote  at a boundary where the best bid/ask (price or size) changed, before onBook
  *   onTrade  for every trade record (action T; `i` is 0 and ctx.trades holds that one trade),
  *            before the rest of its event reaches the book
  *
@@ -26,6 +27,14 @@ export interface BookStrategyContext extends StrategyContext {
 
 export interface BookStrategyHandlers extends StrategyHandlers {
   onBook?(ctx: BookStrategyContext): void;
+  /**
+   * At an event boundary where the top of book changed (best bid or ask price or size, compared
+   * with the last onQuote; the first boundary of the run always counts), right before onBook.
+   * Read ctx.book.bestBidTicks / bestAskTicks / bestBidSize / bestAskSize. On quote datasets
+   * (MBP-1, TBBO, BBO, MBP-10 - lib/engine/quotes/quote-feed.ts) this is every stored quote that
+   * differs from the one before; on MBO data every L1 change.
+   */
+  onQuote?(ctx: BookStrategyContext): void;
   onFill?(ctx: StrategyContext, fill: Fill): void;
 }
 

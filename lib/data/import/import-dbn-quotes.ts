@@ -1,0 +1,350 @@
+/**
+ * Imports Databento DBN quote files - schemas mbp-1, tbbo, bbo-1s/bbo-1m and mbp-10 - into a
+ * dataset of schema 'mbp-1' (or 'mbp-10' when every file is MBP-10): every record's top of book
+ * into `quote_blocks` (lib/data/quote-blocks.ts) AND its trade, when it is one, into
+ * `trade_blocks`, in one transaction (all-or-nothing), idempotent by content hash, failed attempts
+ * recorded as in import-trades.ts. Streaming: memory bounded by a few blocks.
+ *
+ * Quotes (one per record, the book after the record; TBBO: the BBO just before the trade):
+ * - an empty side (undefined price, size 0) is stored as empty (NaN);
+ * - rejected (quarantined, reason): `quote_off_tick_grid` (a defined bid or ask off the contract's
+ *   tick grid, never rounded), `quote_undefined_price` (a side with size > 0 but no price),
+ *   `other_instrument` (the file's metadata maps the contract to other instrument ids);
+ * - flagged, kept: `flag_crossed_quote` (bid > ask) and `flag_locked_quote` (bid = ask), quarantine
+ *   rows with a `flag_` reason as in import-dbn-mbo.ts (counted in `flaggedByReason`, not rejected).
+ *   Quotes are not checked against the session calendar or the expiry: they are the book's state.
+ * - MBP-10: only the best level is stored (depth beyond it is not: a documented gap).
+ * Trades: the T records of mbp-1 / tbbo / mbp-10 (BBO records carry the interval's last trade,
+ * not a trade event: none), rejected as the DBN trade decoder does (`off_tick_grid`,
+ * `undefined_price`, `undefined_size`, `out_of_range`), then the dataset's trade validation
+ * (trade-validation.ts); counted in `trades`. The price band (a flag only) is not computed here.
+ * A quote whose record was a trade is marked (QUOTE_KIND.TRADE) so a replay puts the trade right
+ * after it (lib/engine/quotes/quote-feed.ts).
+ */
+import type pg from "pg";
+import { AppError, conflict } from "../../errors";
+import type { Db } from "../../db/prisma";
+import { withTransaction } from "../../db/transaction";
+import { getContractSpec } from "../../market/contract-spec";
+import { allocateTradeColumns, tsRecvNsAt } from "../../market/trade-columns";
+import { allocateQuoteColumns, QUOTE_KIND } from "../../engine/quotes/quote-columns";
+import { decodeDbn, readDbnMetadata } from "../dbn/decode";
+import { readFileChunks } from "../dbn/dbn-file";
+import type { BidAskLevel } from "../dbn/records-market";
+import { countedChunks } from "../formats/file-chunks";
+import type { ByteCounter } from "../formats/types";
+import { syncInstruments } from "../datasets";
+import { QUOTE_BLOCK_MAX_RECORDS, writeQuotes } from "../quote-blocks";
+import { writeTrades } from "../tick-blocks";
+import type { ImportReport, ImportTradesOptions } from "./import-trades";
+import { TradeValidator, validationRulesSchema } from "./trade-validation";
+import { fileSizes, hashFiles, resolveContract, throwIfCancelled, dbnSchemas } from "./import-files";
+
+export const QUOTE_SCHEMAS = ["mbp-1", "tbbo", "mbp-10", "bbo-1s", "bbo-1m"] as const;
+
+export function isQuoteSchema(schema: string | null): boolean {
+  return schema !== null && (QUOTE_SCHEMAS as readonly string[]).includes(schema);
+}
+
+/**
+ * The top-level counts (read, accepted, rejected, rejectedByReason) are the trades', exactly as a
+ * trades import of the same files reports them (so existing clients and the dataset's record count
+ * keep their meaning); `quotes` counts the quotes.
+ */
+export interface QuoteImportReport extends ImportReport {
+  schema: "mbp-1" | "mbp-10";
+  quotes: {
+    /** Quote-bearing records read (of the contract's instrument or not). */
+    read: number;
+    accepted: number;
+    rejected: number;
+    rejectedByReason: Record<string, number>;
+    /** Quotes stored but flagged (sum of the `flag_` reasons). */
+    flagged: number;
+    flaggedByReason: Record<string, number>;
+  };
+}
+
+const BATCH = QUOTE_BLOCK_MAX_RECORDS * 4;
+const TWO_31 = 0x7fffffff;
+const PROGRESS_EVERY_MS = 250;
+
+export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTradesOptions): Promise<QuoteImportReport> {
+  const started = Date.now();
+  const { signal, onProgress } = options;
+  throwIfCancelled(signal);
+  if (options.files.length === 0) throw new AppError("bad_request", "No file to import");
+  const schemas = await dbnSchemas(options.files);
+  const wrong = schemas.findIndex((s) => !isQuoteSchema(s));
+  if (wrong >= 0) throw new AppError("unprocessable", `${options.files[wrong]} is a DBN file of schema ${schemas[wrong] ?? "mixed"}, not a quote schema (${QUOTE_SCHEMAS.join(", ")})`);
+  const datasetSchema: "mbp-1" | "mbp-10" = schemas.every((s) => s === "mbp-10") ? "mbp-10" : "mbp-1";
+  const rules = validationRulesSchema.parse(options.rules ?? {});
+  const metas = [];
+  for (const file of options.files) metas.push(await readDbnMetadata(readFileChunks(file)));
+  const symbols = [...new Set(metas.flatMap((m) => m.symbols.map((s) => s.toUpperCase())))];
+  const contract = resolveContract(options.instrument ? [] : symbols, options.instrument);
+  // The Databento instrument ids the metadata maps the contract to (empty: no mapping, keep all).
+  const onlyIds = new Set<number>();
+  for (const m of metas) for (const map of m.mappings) if (map.rawSymbol.toUpperCase() === contract.symbol) for (const iv of map.intervals) if (/^\d+$/.test(iv.symbol)) onlyIds.add(Number(iv.symbol));
+  const spec = getContractSpec(contract.root);
+  const tickNano = spec.tickSizeNano;
+  const totalBytes = await fileSizes(options.files);
+  const contentHash = await hashFiles(options.files, signal);
+  await syncInstruments(db);
+  const instrument = await db.instrument.findUniqueOrThrow({ where: { symbol: spec.root }, select: { id: true } });
+  const existing = await db.dataset.findUnique({ where: { name: options.dataset }, include: { instrument: { select: { symbol: true } } } });
+  if (existing && existing.instrument.symbol !== spec.root) throw conflict(`Dataset ${options.dataset} holds ${existing.instrument.symbol}, not ${spec.root}`);
+  // A trades dataset takes quotes too (it becomes a quote dataset); an MBO dataset does not.
+  if (existing && existing.schema === "mbo") throw conflict(`Dataset ${options.dataset} holds mbo data; import quote files (MBP-1, TBBO, BBO, MBP-10) into a trades or quote dataset`);
+
+  const report = (fields: Partial<QuoteImportReport>): QuoteImportReport => ({
+    dataset: options.dataset,
+    importRunId: null,
+    skipped: false,
+    format: "dbn",
+    read: 0,
+    accepted: 0,
+    rejected: 0,
+    rejectedByReason: {},
+    from: null,
+    to: null,
+    instruments: [contract.symbol],
+    contentHash,
+    flags: {},
+    ms: Date.now() - started,
+    schema: datasetSchema,
+    quotes: { read: 0, accepted: 0, rejected: 0, rejectedByReason: {}, flagged: 0, flaggedByReason: {} },
+    ...fields,
+  });
+  if (existing) {
+    const previous = await db.importRun.findFirst({ where: { datasetId: existing.id, contentHash, status: "succeeded" } });
+    if (previous) {
+      onProgress?.({ bytesRead: totalBytes, totalBytes, read: 0, accepted: 0, rejected: 0 });
+      return report({ importRunId: previous.id, skipped: true });
+    }
+  }
+
+  const sourceInfo = { files: options.files, format: "dbn", schema: datasetSchema, instrument: contract.symbol, rules };
+  const counter: ByteCounter = { bytesRead: 0 };
+  const counts: Record<string, number> = {};
+  const flags: Record<string, number> = {};
+  const tradeCounts: Record<string, number> = {};
+  let read = 0;
+  let accepted = 0;
+  let flagged = 0;
+  let tradesRead = 0;
+  let tradesAccepted = 0;
+  let firstNs: bigint | null = null;
+  let lastNs: bigint | null = null;
+  let lastProgressAt = Date.now();
+  try {
+    const importRunId = await withTransaction(pool, async (client) => {
+      const dataset = existing
+        ? existing.id
+        : (
+            await client.query<{ id: number }>(
+              `INSERT INTO datasets (name, instrument_id, schema, status, provenance, created_by) VALUES ($1, $2, $3, 'importing', '{}', $4) RETURNING id`,
+              [options.dataset, instrument.id, datasetSchema, options.createdBy ?? null],
+            )
+          ).rows[0].id;
+      await client.query("SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
+      const { rows: seqRows } = await client.query<{ quotes: string; trades: string }>(
+        `SELECT (SELECT coalesce(sum(quote_count), 0) FROM quote_blocks WHERE dataset_id = $1)::text AS quotes,
+                (SELECT coalesce(sum(tick_count), 0) FROM trade_blocks WHERE dataset_id = $1)::text AS trades`,
+        [dataset],
+      );
+      let nextQuoteSeq = BigInt(seqRows[0].quotes);
+      let nextTradeSeq = BigInt(seqRows[0].trades);
+      const run = await client.query<{ id: string }>(
+        `INSERT INTO import_runs (dataset_id, status, source, content_hash, created_by) VALUES ($1, 'running', $2, $3, $4) RETURNING id`,
+        [dataset, sourceInfo, contentHash, options.createdBy ?? null],
+      );
+      const runId = run.rows[0].id;
+      const quarantine: unknown[][] = [];
+      const flushQuarantine = async () => {
+        if (!quarantine.length) return;
+        const values: unknown[] = [];
+        const tuples = quarantine.map((row, i) => {
+          values.push(runId, ...row);
+          const o = i * 5;
+          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
+        });
+        await client.query(`INSERT INTO quarantined_records (import_run_id, record_index, reason, ts_recv_ns, payload) VALUES ${tuples.join(",")}`, values);
+        quarantine.length = 0;
+      };
+      const validator = new TradeValidator(rules, contract.expiryNs);
+      const quotes = allocateQuoteColumns(BATCH, 0n);
+      const trades = allocateTradeColumns(BATCH, 0n);
+      const tradeRecord = new Float64Array(BATCH);
+
+      const flush = async () => {
+        if (quotes.length > 0) {
+          await writeQuotes(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: tickNano, firstSeq: nextQuoteSeq }, quotes);
+          nextQuoteSeq += BigInt(quotes.length);
+          accepted += quotes.length;
+          quotes.length = 0;
+        }
+        tradesRead += trades.length;
+        const { accepted: ok, rejected } = validator.filter(trades);
+        for (const r of rejected) {
+          tradeCounts[r.reason] = (tradeCounts[r.reason] ?? 0) + 1;
+          quarantine.push([tradeRecord[r.index], r.reason, r.tsRecvNs.toString(), { price: r.priceTicks * Number(spec.tickSize), size: r.size, side: r.side }]);
+        }
+        if (ok.length > 0) {
+          await writeTrades(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: tickNano, firstSeq: nextTradeSeq }, ok);
+          nextTradeSeq += BigInt(ok.length);
+          tradesAccepted += ok.length;
+          firstNs ??= tsRecvNsAt(ok, 0);
+          lastNs = tsRecvNsAt(ok, ok.length - 1);
+        }
+        trades.length = 0;
+        await flushQuarantine();
+      };
+
+      const tick = Number(tickNano);
+      /** A side's price in ticks: NaN = empty; undefined = rejected (reason in `why`). */
+      const why: { reason: string | null } = { reason: null };
+      const sideTicks = (px: bigint | null, size: number | null): number => {
+        if (px === null) {
+          if (size !== null && size > 0) why.reason = "quote_undefined_price";
+          return Number.NaN;
+        }
+        if (px % tickNano !== 0n || px / tickNano > BigInt(TWO_31) || px / tickNano < -BigInt(TWO_31)) {
+          why.reason = "quote_off_tick_grid";
+          return Number.NaN;
+        }
+        return Number(px) / tick;
+      };
+
+      for (let f = 0; f < options.files.length; f++) {
+        const stream = decodeDbn(countedChunks(options.files[f], counter));
+        for await (const record of stream) {
+          if (record.kind !== "mbp-1" && record.kind !== "mbp-10" && record.kind !== "bbo") continue;
+          const index = read++;
+          if (index % 65_536 === 0) throwIfCancelled(signal);
+          const tsNs = record.tsRecvNs;
+          const tsText = () => tsNs.toString();
+          if (onlyIds.size > 0 && !onlyIds.has(record.instrumentId)) {
+            counts.other_instrument = (counts.other_instrument ?? 0) + 1;
+            quarantine.push([index, "other_instrument", tsText(), { instrumentId: record.instrumentId }]);
+            if (quarantine.length >= 1000) await flushQuarantine();
+            continue;
+          }
+          if (quotes.length === 0 && trades.length === 0) {
+            quotes.baseNs = tsNs;
+            trades.baseNs = tsNs;
+          }
+          const offset = Number(tsNs - quotes.baseNs);
+          const evDelta = Number(record.tsEventNs - tsNs);
+          const level: BidAskLevel = record.levels[0];
+          const isTrade = record.kind !== "bbo" && record.action === "T";
+          why.reason = null;
+          const bid = sideTicks(level.bidPxNano, level.bidSize);
+          const ask = sideTicks(level.askPxNano, level.askSize);
+          if (why.reason !== null) {
+            counts[why.reason] = (counts[why.reason] ?? 0) + 1;
+            quarantine.push([index, why.reason, tsText(), levelPayload(level)]);
+          } else {
+            const q = quotes.length++;
+            quotes.tsRecvOffsetNs[q] = offset;
+            quotes.tsEventDeltaNs[q] = evDelta;
+            quotes.bidTicks[q] = bid;
+            quotes.askTicks[q] = ask;
+            quotes.bidSize[q] = bid === bid ? (level.bidSize ?? 0) : 0;
+            quotes.askSize[q] = ask === ask ? (level.askSize ?? 0) : 0;
+            quotes.bidCount[q] = level.bidCount ?? 0;
+            quotes.askCount[q] = level.askCount ?? 0;
+            quotes.kind[q] = isTrade ? QUOTE_KIND.TRADE : 0;
+            if (bid === bid && ask === ask && bid >= ask) {
+              const reason = bid > ask ? "flag_crossed_quote" : "flag_locked_quote";
+              flags[reason] = (flags[reason] ?? 0) + 1;
+              flagged++;
+              quarantine.push([index, reason, tsText(), levelPayload(level)]);
+            }
+          }
+          if (isTrade) {
+            const px = record.priceNano;
+            const sz = record.size;
+            const reason =
+              px === null ? "undefined_price"
+              : sz === null ? "undefined_size"
+              : sz > TWO_31 ? "out_of_range"
+              : px % tickNano !== 0n ? "off_tick_grid"
+              : px / tickNano > BigInt(TWO_31) || px / tickNano < -BigInt(TWO_31) ? "out_of_range"
+              : null;
+            if (reason !== null) {
+              tradeCounts[reason] = (tradeCounts[reason] ?? 0) + 1;
+              tradesRead++;
+              quarantine.push([index, reason, tsText(), { instrumentId: record.instrumentId, priceNano: px?.toString() ?? null, size: sz }]);
+            } else {
+              const t = trades.length++;
+              trades.tsOffsetNs[t] = offset;
+              trades.eventDeltaNs[t] = evDelta;
+              trades.priceTicks[t] = Number(px! / tickNano);
+              trades.size[t] = sz!;
+              trades.side[t] = record.side === "B" ? 1 : record.side === "A" ? -1 : 0;
+              tradeRecord[t] = index;
+            }
+          }
+          if (quarantine.length >= 1000) await flushQuarantine();
+          if (quotes.length === BATCH || trades.length === BATCH || offset > 2 ** 50) await flush();
+          if (onProgress && Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
+            lastProgressAt = Date.now();
+            onProgress({ bytesRead: counter.bytesRead, totalBytes, read: tradesRead + trades.length, accepted: tradesAccepted, rejected: tradesRead - tradesAccepted });
+          }
+        }
+      }
+      await flush();
+      throwIfCancelled(signal);
+      // The run's counts are the trades' (as a trades import); its reasons add the quotes' (quote_*, flag_*, other_instrument).
+      await client.query(
+        `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
+        [runId, tradesRead, tradesAccepted, tradesRead - tradesAccepted, { ...tradeCounts, ...counts, ...flags }],
+      );
+      await client.query(
+        `UPDATE datasets SET status = 'ready', record_count = $2, updated_at = now(), schema = $4,
+                version = CASE WHEN record_count > 0 THEN version + 1 ELSE version END,
+                start_ns = least((SELECT min(first_ts_recv) FROM quote_blocks WHERE dataset_id = $1), (SELECT min(first_ts_recv) FROM trade_blocks WHERE dataset_id = $1)),
+                end_ns = greatest((SELECT max(last_ts_recv) FROM quote_blocks WHERE dataset_id = $1), (SELECT max(last_ts_recv) FROM trade_blocks WHERE dataset_id = $1)),
+                provenance = provenance || jsonb_build_object('source', 'import', 'lastImport', $3::jsonb)
+          WHERE id = $1`,
+        [dataset, nextTradeSeq.toString(), JSON.stringify({ importRunId: runId, contentHash, format: "dbn", schema: datasetSchema, files: options.files.map((f) => f.split(/[\\/]/).pop()) }), existing?.schema === "mbp-10" && datasetSchema === "mbp-10" ? "mbp-10" : existing?.schema === "mbp-1" ? "mbp-1" : datasetSchema],
+      );
+      return runId;
+    });
+    onProgress?.({ bytesRead: totalBytes, totalBytes, read: tradesRead, accepted: tradesAccepted, rejected: tradesRead - tradesAccepted });
+    const iso = (ns: bigint | null) => (ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString());
+    return report({
+      importRunId,
+      read: tradesRead,
+      accepted: tradesAccepted,
+      rejected: tradesRead - tradesAccepted,
+      rejectedByReason: tradeCounts,
+      from: iso(firstNs),
+      to: iso(lastNs),
+      quotes: { read, accepted, rejected: read - accepted, rejectedByReason: { ...counts, ...flags }, flagged, flaggedByReason: flags },
+      ms: Date.now() - started,
+    });
+  } catch (error) {
+    const message = error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
+    if (existing) {
+      await db.importRun
+        .create({ data: { datasetId: existing.id, status: "failed", source: sourceInfo, contentHash, error: message, finishedAt: new Date(), createdById: options.createdBy } })
+        .catch(() => {});
+    } else {
+      await db.failedImport
+        .create({ data: { datasetName: options.dataset, source: sourceInfo, contentHash, error: message, createdById: options.createdBy, startedAt: new Date(started) } })
+        .catch(() => {});
+    }
+    throw error;
+  }
+}
+
+function levelPayload(level: BidAskLevel): Record<string, unknown> {
+  return {
+    bidPxNano: level.bidPxNano?.toString() ?? null,
+    askPxNano: level.askPxNano?.toString() ?? null,
+    bidSize: level.bidSize,
+    askSize: level.askSize,
+  };
+}
