@@ -99,6 +99,8 @@ export async function backtestCommand(db: Db, pool: pg.Pool, o: BacktestCommandO
       netUsd: t.netCents / 100,
     })),
     fills: result.fills.length,
+    // Continuous datasets: the schedule used and the rolls executed (roll.ts), for provenance.
+    ...(result.rollSchedule ? { rollSchedule: result.rollSchedule, rolls: (result.rolls ?? []).map((r) => ({ ...r, at: new Date(Number(r.atNs / 1_000_000n)).toISOString() })) } : {}),
     equity: { tsMs: result.equity.tsMs, equityUsd: result.equity.equityCents.map((c) => c / 100) },
     tickSize: ticksToPrice(spec, 1),
   };

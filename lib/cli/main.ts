@@ -14,7 +14,8 @@ import { AppError } from "../errors";
 import { bootstrapDatabase } from "../server/bootstrap";
 import { createUser, findUserByEmail } from "../auth/users";
 import { createApiToken } from "../auth/api-tokens";
-import { deleteDataset, generateDataset, getDataset, listDatasets } from "../data/datasets";
+import { continuousDetail, deleteDataset, generateDataset, getDataset, listDatasets } from "../data/datasets";
+import { createContinuousDataset, parseRollRuleArg } from "../data/continuous-datasets";
 import { ROLES } from "../auth/roles";
 import { backtestCommand, type BacktestCommandOptions } from "./backtest-command";
 import { barsCommand } from "./bars-command";
@@ -97,7 +98,7 @@ program
   .requiredOption("--from <date>", "first session date, YYYY-MM-DD")
   .requiredOption("--to <date>", "last session date, YYYY-MM-DD")
   .requiredOption("--dataset <name>", "name of the new dataset")
-  .option("--instrument <root>", "instrument root symbol", "MNQ")
+  .option("--instrument <symbol>", "instrument root (MNQ) or dated contract (MNQH5: its own price level, volume share and expiry)", "MNQ")
   .option("--seed <n>", "random seed", "1")
   .option("--json", "print the report as JSON")
   .action((o: { from: string; to: string; dataset: string; instrument: string; seed: string; json?: boolean }) =>
@@ -211,8 +212,30 @@ program
 const dataset = program.command("dataset").description("inspect or delete one dataset");
 dataset
   .command("show <name>")
-  .description("show a dataset as JSON")
-  .action((name: string) => withDb(async (db) => out(await getDataset(db, name))));
+  .description("show a dataset as JSON (a continuous dataset with its components and roll dates)")
+  .action((name: string) =>
+    withDb(async (db) => {
+      const shown = await getDataset(db, name);
+      const continuous = await continuousDetail(db, shown.id);
+      out(continuous === null ? shown : { ...shown, continuous });
+    }),
+  );
+dataset
+  .command("continuous <name>")
+  .description("create a continuous dataset from dated-contract datasets of one root, rolling by a rule")
+  .requiredOption("--components <names>", "component datasets, comma-separated (any order; sorted by expiry)")
+  .option("--roll <rule>", "calendar[:N] (N days before expiry, default 8) | volume | manual:YYYY-MM-DD,...", "calendar")
+  .option("--json", "print the dataset as JSON")
+  .action((name: string, o: { components: string; roll: string; json?: boolean }) =>
+    withDb(async (db, pool) => {
+      const components = o.components.split(",").map((c) => c.trim()).filter(Boolean);
+      const id = await createContinuousDataset(pool, { name, components, rollRule: parseRollRuleArg(o.roll) });
+      const continuous = await continuousDetail(db, id);
+      if (o.json) return out({ ...(await getDataset(db, name)), continuous });
+      err(`created continuous dataset ${name}: ${continuous!.components.map((c) => c.contract).join(" -> ")}`);
+      for (const r of continuous!.rolls) err(`  roll ${r.fromContract} -> ${r.toContract} on session ${r.sessionDate} (${r.at})`);
+    }),
+  );
 dataset
   .command("delete <name>")
   .description("delete a dataset and its ticks (results computed from it stay readable)")

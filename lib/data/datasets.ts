@@ -14,9 +14,20 @@ import { generateTrades, generatorVersion } from "./demo-generator";
 import { deleteTrades, ensureTradePartitions, writeTrades } from "./tick-blocks";
 import { withTransaction } from "../db/transaction";
 import { datasetCoverage, type Coverage } from "./coverage";
-import { calendarVersion } from "../market/session-calendar";
-import { tsRecvNsAt } from "../market/trade-columns";
+import { calendarVersion, sessionsBetween } from "../market/session-calendar";
+import { trimTradeColumns, tsRecvNsAt } from "../market/trade-columns";
 import { validationRulesSchema, type ValidationRules } from "./import/trade-validation";
+import {
+  assertNotAComponent,
+  continuousCoverage,
+  datasetContract,
+  readContinuousInfo,
+  resolveGeneratedInstrument,
+  syntheticStartPrice,
+  syntheticVolumeShare,
+  toStoredRolls,
+  type StoredRollPoint,
+} from "./continuous-datasets";
 
 export interface DatasetDto {
   id: number;
@@ -33,6 +44,18 @@ export interface DatasetDto {
   /** Validation rules of imports into this dataset, defaults filled in. */
   validationRules: ValidationRules;
   createdAt: string;
+  /** "single" (one instrument's ticks) or "continuous" (components + roll rule, continuous-datasets.ts). */
+  kind: string;
+  /** Dated contract of a single dataset (e.g. "MNQH5"), null for a root or a continuous dataset. */
+  contract: string | null;
+  /** Roll rule of a continuous dataset, else null. */
+  rollRule: unknown;
+}
+
+/** A continuous dataset's components (expiry order) and resolved roll dates. */
+export interface ContinuousDetailDto {
+  components: { name: string; contract: string; position: number; from: string | null; to: string | null }[];
+  rolls: StoredRollPoint[];
 }
 
 const nsToIso = (ns: bigint | null) => (ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString());
@@ -69,6 +92,9 @@ function toDatasetDto(d: DatasetRow): DatasetDto {
     provenance: d.provenance,
     validationRules: effectiveRules(d.validationRules),
     createdAt: d.createdAt.toISOString(),
+    kind: d.kind,
+    contract: d.kind === "single" ? datasetContract(d.provenance) : null,
+    rollRule: d.rollRule ?? null,
   };
 }
 
@@ -105,7 +131,7 @@ export async function updateDataset(db: Db, name: string, raw: UpdateDatasetInpu
 }
 
 /** A dataset with its coverage of the exchange calendar (see coverage.ts). */
-export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Promise<DatasetDto & { coverage: Coverage; validationRuleDefaults: ValidationRules }> {
+export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Promise<DatasetDto & { coverage: Coverage; validationRuleDefaults: ValidationRules; continuous: ContinuousDetailDto | null }> {
   const row = await findDatasetRow(db, name);
   const dataset = toDatasetDto(row);
   const coverage = await datasetCoverage(
@@ -113,7 +139,24 @@ export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Pro
     { id: row.id, instrument: dataset.instrument, startNs: row.startNs, endNs: row.endNs, recordCount: dataset.recordCount },
     calendarVersion,
   );
-  return { ...dataset, coverage, validationRuleDefaults: validationRulesSchema.parse({}) };
+  // A continuous dataset has no ticks of its own: its coverage counts the components' (continuous-datasets.ts).
+  const info = row.kind === "continuous" ? await readContinuousInfo(db, row.id) : null;
+  return {
+    ...dataset,
+    coverage: info === null ? coverage : await continuousCoverage(pool, info, coverage, dataset.recordCount),
+    validationRuleDefaults: validationRulesSchema.parse({}),
+    continuous: await continuousDetail(db, row.id),
+  };
+}
+
+/** Components and roll dates of a continuous dataset, null for a single one. */
+export async function continuousDetail(db: Db, datasetId: number): Promise<ContinuousDetailDto | null> {
+  const info = await readContinuousInfo(db, datasetId);
+  if (info === null) return null;
+  return {
+    components: info.components.map((c) => ({ name: c.name, contract: c.contract, position: c.position, from: nsToIso(c.fromNs ?? null), to: nsToIso(c.toNs ?? null) })),
+    rolls: toStoredRolls(info.rolls),
+  };
 }
 
 export async function getDataset(db: Db, name: string): Promise<DatasetDto> {
@@ -129,6 +172,8 @@ export const generateOptionsSchema = z.object({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD"),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD"),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /** Event-rate multiplier of the generator (default 1; tests use less). */
+  intensity: z.number().positive().max(10).optional(),
   description: z.string().max(500).optional(),
   createdBy: z.string().optional(),
 });
@@ -145,7 +190,9 @@ export interface GenerateReport {
 export async function generateDataset(db: Db, pool: pg.Pool, raw: GenerateOptions): Promise<GenerateReport> {
   const opts = generateOptionsSchema.parse(raw);
   if (opts.from > opts.to) throw conflict("`from` must not be after `to`");
-  const spec = getContractSpec(opts.instrument);
+  // A dated contract (MNQH5) gets its own price level, volume share and expiry (continuous-datasets.ts).
+  const target = resolveGeneratedInstrument(opts.instrument);
+  const spec = getContractSpec(target.root);
   await syncInstruments(db);
   if (await db.dataset.findUnique({ where: { name: opts.name }, select: { id: true } })) {
     throw conflict(`Dataset ${opts.name} already exists`);
@@ -159,6 +206,8 @@ export async function generateDataset(db: Db, pool: pg.Pool, raw: GenerateOption
     from: opts.from,
     to: opts.to,
     seed: opts.seed,
+    ...(target.contract === null ? {} : { contract: target.contract }),
+    ...(opts.intensity === undefined ? {} : { intensity: opts.intensity }),
   };
   let sessions = 0;
   let records = 0n;
@@ -173,10 +222,10 @@ export async function generateDataset(db: Db, pool: pg.Pool, raw: GenerateOption
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO datasets (name, instrument_id, schema, status, description, provenance, created_by)
        VALUES ($1, $2, 'trades', 'importing', $3, $4, $5) RETURNING id`,
-      [opts.name, instrument.id, opts.description ?? `Synthetic ${spec.root} trades ${opts.from}..${opts.to} (seed ${opts.seed})`, provenance, opts.createdBy ?? null],
+      [opts.name, instrument.id, opts.description ?? `Synthetic ${target.contract ?? spec.root} trades ${opts.from}..${opts.to} (seed ${opts.seed})`, provenance, opts.createdBy ?? null],
     );
     const datasetId = rows[0].id;
-    for (const { columns } of generateTrades({ root: spec.root, fromDate: opts.from, toDate: opts.to, seed: opts.seed })) {
+    for (const { columns } of generatedSessions(target, opts)) {
       if (columns.length === 0) continue;
       const first = tsRecvNsAt(columns, 0);
       const last = tsRecvNsAt(columns, columns.length - 1);
@@ -202,10 +251,34 @@ export async function generateDataset(db: Db, pool: pg.Pool, raw: GenerateOption
   return { dataset: await getDataset(db, opts.name), sessions, records: Number(records), ms: Date.now() - started };
 }
 
+/**
+ * The generator's sessions: a root as one range; a dated contract session by session, each with its
+ * synthetic volume share as intensity, cut at the contract's last trading time (nothing after it).
+ */
+function* generatedSessions(target: ReturnType<typeof resolveGeneratedInstrument>, opts: z.output<typeof generateOptionsSchema>) {
+  const base = { root: target.root, seed: opts.seed };
+  if (target.contract === null || target.lastTradeNs === null) {
+    yield* generateTrades({ ...base, fromDate: opts.from, toDate: opts.to, ...(opts.intensity === undefined ? {} : { intensity: opts.intensity }) });
+    return;
+  }
+  const startPrice = syntheticStartPrice(target.contract);
+  for (const session of sessionsBetween(opts.from, opts.to)) {
+    if (session.openNs >= target.lastTradeNs) return;
+    const intensity = (opts.intensity ?? 1) * syntheticVolumeShare(target.contract, session.sessionDate);
+    for (const batch of generateTrades({ ...base, fromDate: session.sessionDate, toDate: session.sessionDate, startPrice, intensity })) {
+      const columns = batch.columns;
+      let n = columns.length;
+      while (n > 0 && tsRecvNsAt(columns, n - 1) >= target.lastTradeNs) n--;
+      yield { ...batch, columns: n === columns.length ? columns : trimTradeColumns({ ...columns, length: n }) };
+    }
+  }
+}
+
 /** Deletes a dataset and its ticks. Runs computed from it keep their results (dataset_id -> NULL). */
 export async function deleteDataset(db: Db, pool: pg.Pool, name: string): Promise<void> {
   const dataset = await db.dataset.findUnique({ where: { name }, select: { id: true } });
   if (!dataset) throw notFound(`Dataset ${name}`);
+  await assertNotAComponent(pool, dataset.id, name);
   await withTransaction(pool, async (client) => {
     await deleteTrades(client, dataset.id);
     await client.query("DELETE FROM datasets WHERE id = $1", [dataset.id]);

@@ -28,7 +28,9 @@
  * optional daily settlement at each close (mark-to-market at the session's last trade), optional
  * flattening N seconds before each close, and the contract's last trading time (instrument
  * `lastTradeNs`): working orders are cancelled, the position is closed at the last trade before it
- * ("expiry" fill) and later orders are rejected ("contract-expired").
+ * ("expiry" fill) and later orders are rejected ("contract-expired"). Contract rolls of continuous
+ * datasets: `roll(point)` between batches (roll.ts) closes the position in the old contract and
+ * reopens it in the new one, then the new contract's last trading time applies.
  *
  * Hot loop: times are float offsets (exact integers) from the batch origin; the engine keeps one
  * "wake" offset = min(bar end, equity interval end, next scheduled event, activation of orders
@@ -59,6 +61,7 @@ import type { Order, OrderRejectReason } from "./order";
 import { MarketHours, type SessionListener } from "./market-hours";
 import { computeMetrics, type BacktestResult } from "./result";
 import { SimClock } from "./sim-clock";
+import type { ExecutedRoll, RollPoint } from "./roll";
 import { createStrategyContext } from "./strategy-context";
 import type { StrategyContext, StrategyHandlers, TimeBar } from "./strategy";
 import { Venue, type VenueHost } from "./venue";
@@ -141,6 +144,9 @@ export class BacktestEngine implements VenueHost, SessionListener {
   private readonly dailySettlement: boolean;
   /** Pending timers: id -> time. */
   private readonly timers = new Map<number, bigint>();
+  /** Last trading time of the contract traded now (the instrument's, until a roll replaces it). */
+  private contractLastTradeNs: bigint | undefined;
+  private readonly rolls: ExecutedRoll[] = [];
 
   constructor(config: BacktestEngineConfig) {
     const options = engineOptionsSchema.safeParse(config);
@@ -183,6 +189,7 @@ export class BacktestEngine implements VenueHost, SessionListener {
     const flattenNs = o.flattenAtSessionEnd === undefined ? null : BigInt(o.flattenAtSessionEnd.secondsBeforeClose) * 1_000_000_000n;
     this.hours = new MarketHours({ calendar, dailySettlement: o.dailySettlement, flattenNs }, this.clock, this.queue, this.venue, this.account, this);
     this.ctx = createStrategyContext(this, this.clock, this.venue, this.account, this.random);
+    this.contractLastTradeNs = o.instrument.lastTradeNs;
   }
 
   /**
@@ -279,7 +286,78 @@ export class BacktestEngine implements VenueHost, SessionListener {
       finalEquityCents,
       finalPositionQty: this.account.position.qty,
       ...(this.dailySettlement ? { settlements: this.hours.settlements } : {}),
+      ...(this.rolls.length > 0 ? { rolls: this.rolls } : {}),
     };
+  }
+
+  /**
+   * Rolls from `point.fromContract` to `point.toContract` at `point.atNs` (see roll.ts for the
+   * sequence). Call it between batches: after the old contract's last trade at or before `atNs`,
+   * before the new contract's first trade (at or after `atNs`, index 0 of the next batch).
+   */
+  roll(point: RollPoint): void {
+    if (this.stage !== "idle" && this.stage !== "running") throw new AppError("internal", `roll() called on a ${this.stage} engine`);
+    if (!Number.isInteger(point.toPriceTicks) || point.toTradeTsNs < point.atNs) {
+      throw new AppError("internal", `roll: invalid first trade of ${point.toContract} (${point.toPriceTicks} ticks at ${point.toTradeTsNs} ns)`);
+    }
+    if (this.stage === "idle") {
+      // The strategy has not started: the run simply starts in the new contract.
+      this.contractLastTradeNs = point.toLastTradeNs;
+      return;
+    }
+    try {
+      this.executeRoll(point);
+    } catch (error) {
+      this.stage = "failed";
+      throw error;
+    }
+  }
+
+  private executeRoll(point: RollPoint): void {
+    const clock = this.clock;
+    const t = clock.offsetOf(point.atNs);
+    if (t < clock.lastTsOffset) {
+      throw new AppError("internal", `roll at ${point.atNs} ns is before the last replayed trade at ${clock.baseNs + BigInt(clock.lastTsOffset)} ns`);
+    }
+    this.fireDue(t - 1, true);
+    clock.nowOffset = t;
+    const cancelledBefore = this.venue.cancelled.length;
+    this.venue.cancelAll();
+    const cancelledOrderIds = this.venue.cancelled.slice(cancelledBefore).map((order) => order.id);
+    const closedQty = this.account.position.qty;
+    const fromPriceTicks = clock.lastPriceTicks;
+    const fillIds: number[] = [];
+    if (closedQty !== 0) {
+      const qty = Math.abs(closedQty);
+      const lastTradeTsNs = clock.baseNs + BigInt(clock.lastTsOffset);
+      const close = this.venue.rollLeg(closedQty > 0 ? -1 : 1, qty, fromPriceTicks, t, point.atNs, {
+        batch: clock.batchOrdinal,
+        tradeIndex: clock.lastIndex,
+        tradeTsNs: lastTradeTsNs,
+      });
+      // From here on the position is marked at the new contract's price (equity points included).
+      clock.lastPriceTicks = point.toPriceTicks;
+      const open = this.venue.rollLeg(closedQty > 0 ? 1 : -1, qty, point.toPriceTicks, t, point.atNs, {
+        batch: clock.batchOrdinal + 1,
+        tradeIndex: 0,
+        tradeTsNs: point.toTradeTsNs,
+      });
+      fillIds.push(close.id, open.id);
+    }
+    clock.lastPriceTicks = point.toPriceTicks;
+    this.contractLastTradeNs = point.toLastTradeNs;
+    this.hours.rollTo(point.toLastTradeNs);
+    const event = { atNs: point.atNs, fromContract: point.fromContract, toContract: point.toContract, closedQty, fromPriceTicks, toPriceTicks: point.toPriceTicks };
+    this.rolls.push({ ...event, fillIds, cancelledOrderIds });
+    const handler = this.handlers.onRoll;
+    if (handler !== undefined) {
+      try {
+        handler(this.ctx, event);
+      } catch (error) {
+        throw this.asStrategyError(error, "onRoll");
+      }
+    }
+    this.updateWake();
   }
 
   snapshot(): EngineSnapshot {
@@ -555,7 +633,7 @@ export class BacktestEngine implements VenueHost, SessionListener {
     clock.lastTsOffset = firstOffset;
     if (clock.batchOrdinal >= 0) this.recordEquity(firstOffset);
     // An empty run (no batch) has no clock to place on the calendar.
-    const session = clock.batchOrdinal >= 0 ? this.hours.start(clock.nowNs(), this.account.instrument.lastTradeNs) : null;
+    const session = clock.batchOrdinal >= 0 ? this.hours.start(clock.nowNs(), this.contractLastTradeNs) : null;
     this.updateWake();
     try {
       this.handlers.onStart(this.ctx);

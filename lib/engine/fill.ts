@@ -24,9 +24,10 @@ export type BookFillRule = "queue" | "trade-through" | "opposite-cross" | "book-
 
 /**
  * `l1-trades`: matched by the fill model; `end-of-data`: the engine closed the position at the
- * last trade; `expiry`: the engine closed it at the last trade before the contract's last trading time.
+ * last trade; `expiry`: the engine closed it at the last trade before the contract's last trading time;
+ * `roll`: one leg of a contract roll (close in the old contract, open in the new one; roll.ts).
  */
-export type FillSource = "l1-trades" | "end-of-data" | "expiry" | BookFillModelName;
+export type FillSource = "l1-trades" | "end-of-data" | "expiry" | "roll" | BookFillModelName;
 
 /** Fill models over order-book data (lib/engine/book). */
 export type BookFillModelName = "l1-quotes" | "l2-queue" | "l3-fifo";

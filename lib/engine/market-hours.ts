@@ -110,6 +110,20 @@ export class MarketHours {
     this.venue.closedReason = "contract-expired";
   }
 
+  /**
+   * A contract roll (roll.ts): the old contract's expiry no longer applies; the new contract's
+   * last trading time (if any) is scheduled instead, and a market closed by an earlier expiry
+   * reopens with the calendar's state.
+   */
+  rollTo(lastTradeNs: bigint | undefined): void {
+    this.queue.remove((event) => event.kind === "contract-expiry");
+    if (lastTradeNs !== undefined) this.queue.schedule(lastTradeNs, { kind: "contract-expiry" });
+    if (!this.expired) return;
+    this.expired = false;
+    this.open = this.state === null ? true : this.state.open;
+    this.venue.closedReason = this.open ? null : "market-closed";
+  }
+
   /** Sets the state at `tsNs` and schedules its next boundary; returns the session containing it. */
   private enter(tsNs: bigint): TradingSession | null {
     const state = marketStateAt(tsNs);

@@ -10,6 +10,7 @@
  */
 import type { Fill } from "./fill";
 import type { Order } from "./order";
+import type { ExecutedRoll, RunRollSchedule } from "./roll";
 import type { RoundTrip } from "./round-trip";
 
 export interface BacktestMetrics {
@@ -59,6 +60,10 @@ export interface BacktestResult {
   readonly finalPositionQty: number;
   /** Present when the run settles daily. */
   readonly settlements?: Settlement[];
+  /** Contract rolls executed (continuous datasets, roll.ts); present when there was at least one. */
+  readonly rolls?: ExecutedRoll[];
+  /** The roll schedule of a continuous dataset (set by the replay, lib/runs/backtest-replay.ts). */
+  readonly rollSchedule?: RunRollSchedule;
 }
 
 export function centsToUsd(cents: number): number {

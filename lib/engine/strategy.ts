@@ -13,6 +13,8 @@
  *            calendar (clock = the boundary, before any later trade; a run starting inside a session
  *            gets onSessionOpen right after onStart, at the first trade's time). Halts inside a
  *            session and the final close after the last trade fire nothing.
+ *   onRoll   at each contract roll of a continuous dataset, after the roll's two fills (roll.ts;
+ *            clock = the roll instant, before any trade of the new contract)
  *   onEnd    once, after the final bar, the cancellation of working orders and the end-of-data close
  *   onOrderRejected  synchronously, from inside the submit* calls and modify, when the venue
  *            refuses a request (the returned order has status "rejected"; a refused modification
@@ -36,6 +38,7 @@ import type { TradeColumns } from "../market/trade-columns";
 import type { Fill } from "./fill";
 import type { Instrument } from "./instrument";
 import type { Order, OrderModification, OrderRejectReason, RestingOrderOptions, Side } from "./order";
+import type { RollEvent } from "./roll";
 import type { BracketExits, OcoMode } from "./venue";
 
 /** A closed time bar [startNs, endNs): only its close is aggregated so far. */
@@ -123,6 +126,12 @@ export interface StrategyHandlers {
   onTimer?(ctx: StrategyContext, timerId: number): void;
   onSessionOpen?(ctx: StrategyContext, sessionDate: string): void;
   onSessionClose?(ctx: StrategyContext, sessionDate: string): void;
+  /**
+   * A contract roll (continuous datasets): working orders were cancelled and an open position was
+   * moved to `roll.toContract`. Prices stay raw per contract: indicators spanning a roll see the
+   * calendar spread as a price jump (see README, "Continuous datasets and rolls").
+   */
+  onRoll?(ctx: StrategyContext, roll: RollEvent): void;
 }
 
 export interface StrategyModule<S extends z.ZodType = z.ZodType> {

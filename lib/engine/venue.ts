@@ -345,6 +345,17 @@ export class Venue {
     });
   }
 
+  /**
+   * One leg of a contract roll (roll.ts) at offset `t` (= tsNs - baseNs), outside the fill model:
+   * a market order of `qty` on `side` filled at once at `priceTicks`, no latency, no slippage;
+   * `trade` names the trade the price comes from.
+   */
+  rollLeg(side: Side, qty: number, priceTicks: number, t: number, tsNs: bigint, trade: Pick<FillReason, "batch" | "tradeIndex" | "tradeTsNs">): Fill {
+    const order = createMarketOrder(this.nextOrderId++, side, qty, tsNs);
+    this.applyFill(order, qty, priceTicks, t, tsNs, { model: "roll", ...trade, latencyNs: 0, slippageTicks: 0 });
+    return this.fills[this.fills.length - 1];
+  }
+
   workingOrders(): Readonly<Order>[] {
     return this.working.filter((entry) => entry.order.status === "working").map((entry) => ({ ...entry.order }));
   }

@@ -7,6 +7,10 @@
  * slices of `chunkEvents`, yielding after each slice so the caller can report progress, check for
  * cancellation or pace the replay. Errors thrown by the engine or the strategy are wrapped in
  * `StrategyFailure`; anything else (database, I/O) propagates as is.
+ *
+ * Continuous datasets (lib/data/continuous-datasets.ts): the components are replayed in turn, each
+ * from its roll instant to the next, in the real contract's prices, and the engine rolls between
+ * them (`BacktestEngine.roll`, lib/engine/roll.ts); the result records the roll schedule used.
  */
 import type pg from "pg";
 import { AppError } from "../errors";
@@ -14,11 +18,16 @@ import type { Db } from "../db/prisma";
 import { getContractSpec, ticksToPrice, type ContractSpec } from "../market/contract-spec";
 import { countTrades, readTrades } from "../data/tick-blocks";
 import { countMbo, readMbo } from "../data/mbo-blocks";
+import { countQuotes, readQuoteFeed } from "../data/quote-blocks";
 import { BacktestEngine } from "../engine/engine";
+import { defineInstrument } from "../engine/instrument";
+import { readContinuousInfo, toStoredRolls, type ContinuousInfo } from "../data/continuous-datasets";
+import { tsRecvNsAt } from "../market/trade-columns";
 import { BookBacktestEngine } from "../engine/book/book-engine";
 import { isBookFillModel, queueProbability } from "../engine/book/queue-model";
 import { instrumentFromContractSpec } from "../engine/instrument";
 import type { BacktestResult } from "../engine/result";
+import type { RunRollSchedule } from "../engine/roll";
 import type { StrategyModule } from "../engine/strategy";
 import { computeStatistics, type BacktestStatistics } from "../statistics";
 import { findStrategy } from "../strategies";
@@ -49,6 +58,10 @@ export interface PreparedBacktest {
   config: RunConfig;
   fromNs?: bigint;
   toNs?: bigint;
+  /** The book engine replays the dataset's quotes and trades (l1-quotes on quote data), not MBO. */
+  quoteFeed?: boolean;
+  /** A continuous dataset: its components are replayed in turn and the engine rolls between them. */
+  continuous?: ContinuousInfo;
 }
 
 const isoToNs = (iso?: string) => (iso ? BigInt(Date.parse(iso)) * 1_000_000n : undefined);
@@ -60,6 +73,10 @@ export interface BacktestDataset {
   symbol: string;
   /** The dataset holds order-by-order (MBO) blocks: the book fill models can run on it. */
   hasMbo?: boolean;
+  /** The dataset holds top-of-book quotes (MBP-1/TBBO/BBO/MBP-10 imports): l1-quotes can run on it. */
+  hasQuotes?: boolean;
+  /** A continuous dataset (lib/data/continuous-datasets.ts): components, roll rule and roll points. */
+  continuous?: ContinuousInfo;
 }
 
 /** Reads the run's dataset; null when it no longer exists. */
@@ -67,8 +84,11 @@ export async function loadBacktestDataset(db: Db, datasetId: number | null): Pro
   if (datasetId === null) return null;
   const row = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true, status: true, instrument: { select: { symbol: true } } } });
   if (!row) return null;
+  const continuous = await readContinuousInfo(db, row.id);
+  if (continuous !== null) return { id: row.id, status: row.status, symbol: row.instrument.symbol, continuous };
   const mbo = await db.mboBlock.findFirst({ where: { datasetId: row.id }, select: { blockSeq: true } });
-  return { id: row.id, status: row.status, symbol: row.instrument.symbol, hasMbo: mbo !== null };
+  const quotes = mbo === null ? await db.quoteBlock.findFirst({ where: { datasetId: row.id }, select: { blockSeq: true } }) : null;
+  return { id: row.id, status: row.status, symbol: row.instrument.symbol, hasMbo: mbo !== null, hasQuotes: quotes !== null };
 }
 
 /**
@@ -106,8 +126,16 @@ export function buildBacktest(
   const contract = getContractSpec(dataset.symbol);
   const fee = config.data.feePerSideUsd;
   const bookModel = isBookFillModel(config.data.fillModel);
-  if (bookModel && !dataset.hasMbo) {
+  // l1-quotes over stored quotes (no MBO): the book engine replays the quote feed (lib/engine/quotes/quote-feed.ts).
+  const quoteFeed = bookModel && !dataset.hasMbo && dataset.hasQuotes === true;
+  if (quoteFeed && config.data.fillModel !== "l1-quotes") {
+    throw new AppError("unprocessable", `Fill model ${config.data.fillModel} needs order-by-order (MBO) data; dataset ${inputs.datasetName} holds top-of-book quotes: choose l1-quotes`);
+  }
+  if (bookModel && !dataset.hasMbo && !quoteFeed) {
     throw new AppError("unprocessable", `Fill model ${config.data.fillModel} needs order-by-order (MBO) data; dataset ${inputs.datasetName} holds trades only`);
+  }
+  if (dataset.continuous && (bookModel || strategy.requires === "mbo")) {
+    throw new AppError("unprocessable", `Continuous dataset ${inputs.datasetName} holds trades only: use the l1-trades fill model`);
   }
   if (strategy.requires === "mbo" && !bookModel) {
     throw new AppError("unprocessable", `Strategy "${strategy.id}" needs order-book data: choose the l1-quotes, l2-queue or l3-fifo fill model on an MBO dataset`);
@@ -128,17 +156,20 @@ export function buildBacktest(
         tickSizeNano: contract.tickSizeNano,
         queueModel: queueProbability(config.data.queueModel),
         strategyFromNs: fromNs,
+        ...(quoteFeed ? { eventUnit: "event" as const } : {}),
       });
     } catch (error) {
       if (error instanceof AppError && error.code === "unprocessable") throw error;
       throw new StrategyFailure("Strategy failed to start", { cause: error });
     }
-    return { engine: book, datasetId: dataset.id, contract, config: config.data, fromNs, toNs };
+    return { engine: book, datasetId: dataset.id, contract, config: config.data, fromNs, toNs, ...(quoteFeed ? { quoteFeed } : {}) };
   }
   let engine: BacktestEngine;
   try {
+    const instrument = instrumentFromContractSpec(contract, fee === undefined ? contract.defaultFeePerSideCents : Math.round(fee * 100));
     engine = new BacktestEngine({
-      instrument: instrumentFromContractSpec(contract, fee === undefined ? contract.defaultFeePerSideCents : Math.round(fee * 100)),
+      // A continuous dataset starts in its first component's contract, with that contract's expiry.
+      instrument: dataset.continuous ? defineInstrument({ ...instrument, lastTradeNs: dataset.continuous.components[0].lastTradeNs }) : instrument,
       strategy,
       params: params.data,
       fillModel: "l1-trades",
@@ -156,18 +187,116 @@ export function buildBacktest(
   } catch (error) {
     throw new StrategyFailure("Strategy failed to start", { cause: error });
   }
-  return { engine, datasetId: dataset.id, contract, config: config.data, fromNs: isoToNs(config.data.from), toNs: isoToNs(config.data.to) };
+  return {
+    engine,
+    datasetId: dataset.id,
+    contract,
+    config: config.data,
+    fromNs: isoToNs(config.data.from),
+    toNs: isoToNs(config.data.to),
+    ...(dataset.continuous ? { continuous: dataset.continuous } : {}),
+  };
 }
 
 export function countEvents(pool: pg.Pool, prepared: PreparedBacktest): Promise<number> {
   // The book engine replays every MBO record from the start (the book needs them) up to `to`.
+  if (prepared.quoteFeed) return countQuoteFeed(pool, prepared);
+  if (prepared.continuous) return countContinuous(pool, prepared, prepared.continuous);
   if (prepared.engine instanceof BookBacktestEngine) return countMbo(pool, prepared.datasetId);
   return countTrades(pool, prepared.datasetId, prepared.fromNs, prepared.toNs);
+}
+
+/** Quotes and trades the quote feed replays (from the start, like MBO: the top of book before `from` counts). */
+async function countQuoteFeed(pool: pg.Pool, prepared: PreparedBacktest): Promise<number> {
+  return (await countQuotes(pool, prepared.datasetId, prepared.toNs)) + (await countTrades(pool, prepared.datasetId, undefined, prepared.toNs));
+}
+
+/** A component's replayed range [fromNs, toNs) inside the run's range; null when empty. */
+function componentRange(component: ContinuousInfo["components"][number], prepared: PreparedBacktest): { fromNs?: bigint; toNs?: bigint } | null {
+  const pick = (a: bigint | undefined, b: bigint | undefined, later: boolean) => (a === undefined ? b : b === undefined ? a : (a > b) === later ? a : b);
+  const fromNs = pick(component.fromNs, prepared.fromNs, true);
+  const toNs = pick(component.toNs, prepared.toNs, false);
+  return fromNs !== undefined && toNs !== undefined && fromNs >= toNs ? null : { fromNs, toNs };
+}
+
+async function countContinuous(pool: pg.Pool, prepared: PreparedBacktest, info: ContinuousInfo): Promise<number> {
+  let total = 0;
+  for (const component of info.components) {
+    const range = componentRange(component, prepared);
+    if (range !== null) total += await countTrades(pool, component.datasetId, range.fromNs, range.toNs);
+  }
+  return total;
+}
+
+/**
+ * A continuous dataset: each component's trades in [its roll in, the next roll) (cut to the run's
+ * range), one time-ordered stream in each contract's own prices; before the first trade of a
+ * component after the first, the engine rolls (lib/engine/roll.ts) at the component's roll instant,
+ * from the contract replayed last, at the new contract's first trade.
+ */
+async function* replayContinuous(pool: pg.Pool, prepared: PreparedBacktest, engine: BacktestEngine, info: ContinuousInfo, chunkEvents: number): AsyncGenerator<number> {
+  let current = info.components[0].contract;
+  for (const component of info.components) {
+    const range = componentRange(component, prepared);
+    if (range === null) continue;
+    let first = true;
+    const batches = readTrades(pool, { datasetId: component.datasetId, ...range, tickSizeNano: prepared.contract.tickSizeNano });
+    for await (const batch of batches) {
+      if (batch.length === 0) continue;
+      if (first && component.contract !== current) {
+        try {
+          engine.roll({
+            atNs: component.fromNs!,
+            fromContract: current,
+            toContract: component.contract,
+            toLastTradeNs: component.lastTradeNs,
+            toPriceTicks: batch.priceTicks[0],
+            toTradeTsNs: tsRecvNsAt(batch, 0),
+          });
+        } catch (error) {
+          throw new StrategyFailure("Strategy error", { cause: error });
+        }
+        current = component.contract;
+      }
+      first = false;
+      for (let from = 0; from < batch.length; from += chunkEvents) {
+        const to = Math.min(batch.length, from + chunkEvents);
+        try {
+          engine.processBatch(batch, from, to);
+        } catch (error) {
+          throw new StrategyFailure("Strategy error", { cause: error });
+        }
+        yield to - from;
+      }
+    }
+  }
+}
+
+/** The roll schedule a run over a continuous dataset records in its result. */
+function runRollSchedule(info: ContinuousInfo): RunRollSchedule {
+  return { rule: info.rule, contracts: info.components.map((c) => c.contract), rolls: toStoredRolls(info.rolls) };
 }
 
 /** Replays the dataset through the engine; yields the number of events of each slice. */
 export async function* replaySlices(pool: pg.Pool, prepared: PreparedBacktest, chunkEvents: number): AsyncGenerator<number> {
   const { engine } = prepared;
+  if (prepared.continuous && engine instanceof BacktestEngine) {
+    yield* replayContinuous(pool, prepared, engine, prepared.continuous, chunkEvents);
+    return;
+  }
+  if (prepared.quoteFeed && engine instanceof BookBacktestEngine) {
+    // One slice per feed batch; it yields source events (quotes + trades), as countEvents counts them.
+    const feed = readQuoteFeed(pool, { datasetId: prepared.datasetId, tickSizeNano: prepared.contract.tickSizeNano, toNs: prepared.toNs, maxEvents: Math.max(1, Math.min(chunkEvents, 65_536)) });
+    for await (const batch of feed) {
+      try {
+        engine.processBatch(batch.columns, 0, batch.columns.length);
+      } catch (error) {
+        throw new StrategyFailure("Strategy error", { cause: error });
+      }
+      yield batch.events;
+    }
+    return;
+  }
   if (engine instanceof BookBacktestEngine) {
     for await (const batch of readMbo(pool, { datasetId: prepared.datasetId, toNs: prepared.toNs })) {
       for (let from = 0; from < batch.length; from += chunkEvents) {
@@ -204,7 +333,8 @@ export async function* replaySlices(pool: pg.Pool, prepared: PreparedBacktest, c
 /** Ends the replay: final bar, end-of-data close, result. */
 export function finishBacktest(prepared: PreparedBacktest): BacktestResult {
   try {
-    return prepared.engine.finish();
+    const result = prepared.engine.finish();
+    return prepared.continuous ? { ...result, rollSchedule: runRollSchedule(prepared.continuous) } : result;
   } catch (error) {
     throw new StrategyFailure("Strategy error", { cause: error });
   }

@@ -1,6 +1,7 @@
 /** Explicit output shapes of runs: database rows never reach the browser as they are. */
 import type { Run, RunTrade } from "../generated/prisma/client.ts";
 import type { BacktestStatistics } from "../statistics";
+import type { RunRollSchedule } from "../engine/roll";
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
@@ -122,6 +123,23 @@ export interface ResultMetricsDto {
   events: number;
   startingCashUsd: number;
   finalEquityUsd: number;
+  /** Continuous datasets: the roll schedule used (rule, contracts, roll points), for provenance. */
+  rollSchedule?: RunRollSchedule;
+  /** Continuous datasets: the rolls executed (contracts, prices in ticks, signed qty rolled, fill ids). */
+  rolls?: RollDto[];
+}
+
+/** A roll executed by the engine (lib/engine/roll.ts), JSON-safe. */
+export interface RollDto {
+  at: string;
+  atNs: string;
+  fromContract: string;
+  toContract: string;
+  closedQty: number;
+  fromPriceTicks: number | null;
+  toPriceTicks: number;
+  fillIds: number[];
+  cancelledOrderIds: number[];
 }
 
 /** The equity series for charts: parallel columns, ms since epoch and USD. */

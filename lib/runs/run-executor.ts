@@ -25,6 +25,7 @@ import { AppError, isTransientError } from "../errors";
 import type { Logger } from "../log/logger";
 import type { Db } from "../db/prisma";
 import type { BacktestResult } from "../engine/result";
+import type { ExecutedRoll } from "../engine/roll";
 import { resultHash } from "../engine/result-hash";
 import { withTransaction } from "../db/transaction";
 import type { BacktestStatistics } from "../statistics";
@@ -33,7 +34,7 @@ import { describeFailure, loadBacktestDataset, StrategyFailure, type BacktestInp
 import { InProcessReplaySource } from "./sandbox/in-process-source";
 import { ReplayClosed, RunFailure, type ReplaySource, type SliceProgress } from "./sandbox/replay-source";
 import { ThreadReplaySource, type SandboxOptions } from "./sandbox/thread-source";
-import { toProgressDto, type EquitySeriesDto, type ResultMetricsDto, type RunProgressDto, type RunStatus } from "./run-dto";
+import { toProgressDto, type EquitySeriesDto, type ResultMetricsDto, type RollDto, type RunProgressDto, type RunStatus } from "./run-dto";
 
 export interface ExecutorDeps {
   db: Db;
@@ -114,7 +115,28 @@ async function readState(db: Db, runId: string): Promise<RunProgressDto | null> 
 
 /** Metrics as stored with the result: the engine's figures plus the run's start and end equity. */
 function storedMetrics(result: BacktestResult): ResultMetricsDto {
-  return { ...result.metrics, events: result.events, startingCashUsd: result.startingCashCents / 100, finalEquityUsd: result.finalEquityCents / 100 };
+  return {
+    ...result.metrics,
+    events: result.events,
+    startingCashUsd: result.startingCashCents / 100,
+    finalEquityUsd: result.finalEquityCents / 100,
+    ...(result.rollSchedule ? { rollSchedule: result.rollSchedule, rolls: (result.rolls ?? []).map(toRollDto) } : {}),
+  };
+}
+
+/** A roll of the result as stored (JSON: bigint as strings, NaN as null). */
+function toRollDto(r: ExecutedRoll): RollDto {
+  return {
+    at: new Date(Number(r.atNs / 1_000_000n)).toISOString(),
+    atNs: r.atNs.toString(),
+    fromContract: r.fromContract,
+    toContract: r.toContract,
+    closedQty: r.closedQty,
+    fromPriceTicks: Number.isNaN(r.fromPriceTicks) ? null : r.fromPriceTicks,
+    toPriceTicks: r.toPriceTicks,
+    fillIds: [...r.fillIds],
+    cancelledOrderIds: [...r.cancelledOrderIds],
+  };
 }
 
 /** The equity series for charts, in USD. */

@@ -10,6 +10,7 @@ import { Panel } from "@/lib/ui/panel";
 import { CoverageCalendar } from "./coverage-calendar";
 import { ImportsPanel } from "./imports-panel";
 import { ValidationRulesPanel } from "./validation-rules-panel";
+import { ComponentsPanel } from "./components-panel";
 
 export function DatasetView({ name, isAdmin }: { name: string; isAdmin: boolean }) {
   const query = useQuery({ queryKey: queryKeys.dataset(name), queryFn: () => api.dataset(name) });
@@ -47,6 +48,7 @@ export function DatasetView({ name, isAdmin }: { name: string; isAdmin: boolean 
         </span>
         {isAdmin && <DeleteDataset name={d.name} />}
       </header>
+      <ComponentsPanel dataset={d} />
       <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,1fr)_340px]">
         <Panel
           id="coverage-heading"

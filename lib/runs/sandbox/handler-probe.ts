@@ -38,6 +38,7 @@ export const HANDLER_NAMES = [
   "onSessionOpen",
   "onSessionClose",
   "onBook",
+  "onRoll",
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number] | "(unlisted)";
 
