@@ -3,6 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { ReactNode } from "react";
 import type { Principal } from "@/lib/auth/roles";
 import { getPagePrincipal } from "@/lib/server/page-auth";
+import { THEME_INIT_SCRIPT } from "@/lib/ui/theme";
 import { TopNav } from "@/lib/ui/top-nav";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -27,7 +28,12 @@ async function currentPrincipal(): Promise<Principal | null> {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const principal = await currentPrincipal();
   return (
-    <html lang="en" className="dark">
+    // The inline script may swap "dark" for "light" before hydration: that difference is expected.
+    <html lang="en" className="dark" suppressHydrationWarning>
+      <head>
+        {/* Sets the stored theme before the first paint (no dark flash for light-theme users). */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_INIT_SCRIPT }} />
+      </head>
       <body>
         <a
           href="#main"

@@ -12,6 +12,8 @@ import type { UserDto } from "../auth/users";
 import type { StrategyDescription } from "../strategies/describe";
 import type { ResultMetricsDto, RunResultDto, TradeDto } from "../runs/run-dto";
 import type { ImportRunDto, QuarantinePage } from "../data/import/import-report";
+import type { ImportJobDto } from "../imports/import-job-dto";
+import type { ValidationRules } from "../data/import/trade-validation";
 
 export interface ApiIssue {
   path: string;
@@ -68,7 +70,7 @@ export function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
 // ----- Response shapes -----------------------------------------------------------------------
 
 export type DatasetSummary = DatasetDto;
-export type DatasetDetail = DatasetDto & { coverage: Coverage };
+export type DatasetDetail = DatasetDto & { coverage: Coverage; validationRuleDefaults: ValidationRules };
 
 export type StrategySummary = StrategyDescription;
 
@@ -105,6 +107,12 @@ export const api = {
   createUser: (body: { email: string; password: string; role: string }) => apiPost<UserSummary>("/api/admin/users", body),
   datasetImports: (name: string) => apiFetch<{ imports: ImportRunDto[] }>(`/api/datasets/${encodeURIComponent(name)}/imports`),
   importReport: (id: string) => apiFetch<ImportRunDto>(`/api/imports/${encodeURIComponent(id)}`),
+  updateDataset: (name: string, body: { validationRules: ValidationRules }) =>
+    apiFetch<DatasetSummary>(`/api/datasets/${encodeURIComponent(name)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  importJobs: (query: { dataset?: string; active?: boolean } = {}) =>
+    apiFetch<{ jobs: ImportJob[] }>(`/api/imports/jobs?${new URLSearchParams({ dataset: query.dataset ?? "", active: query.active ? "true" : "" })}`),
+  importJob: (id: string) => apiFetch<ImportJob>(`/api/imports/jobs/${encodeURIComponent(id)}`),
+  cancelImportJob: (id: string) => apiPost<ImportJob>(`/api/imports/jobs/${encodeURIComponent(id)}/cancel`),
   quarantine: (id: string, query: { page: number; pageSize: number; reason?: string }) =>
     apiFetch<QuarantinePage>(`${quarantinePath(id)}?${new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize), reason: query.reason ?? "" })}`),
 };
@@ -125,8 +133,39 @@ export const queryKeys = {
   users: ["admin", "users"] as const,
   datasetImports: (name: string) => ["datasets", name, "imports"] as const,
   importReport: (id: string) => ["imports", id] as const,
+  importJobs: (dataset: string) => ["import-jobs", dataset] as const,
+  importJob: (id: string) => ["import-jobs", "job", id] as const,
   quarantine: (id: string, page: number, pageSize: number, reason: string) => ["imports", id, "quarantine", page, pageSize, reason] as const,
 };
 
 export type ImportRun = ImportRunDto;
 export type QuarantineRecords = QuarantinePage;
+export type ImportJob = ImportJobDto;
+
+/**
+ * Uploads files for import (multipart, one request) with XMLHttpRequest, the one browser API that
+ * reports upload progress. Resolves with the queued import job; `abort()` stops the upload.
+ */
+export function uploadImport(form: FormData, onProgress: (loaded: number, total: number) => void): { done: Promise<ImportJob>; abort: () => void } {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<ImportJob>((resolve, reject) => {
+    xhr.open("POST", "/api/imports/jobs");
+    xhr.responseType = "text";
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : 0);
+    xhr.onload = () => {
+      let body: { error?: { code?: string; message?: string; issues?: ApiIssue[]; details?: unknown } } | undefined;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status === 202 || xhr.status === 200) resolve(body as unknown as ImportJob);
+      else reject(new ApiError(xhr.status, body?.error));
+    };
+    xhr.onerror = () => reject(new ApiError(0, { code: "network", message: "The upload failed: the connection was lost" }));
+    xhr.onabort = () => reject(new ApiError(0, { code: "aborted", message: "Upload cancelled" }));
+    xhr.send(form);
+  });
+  return { done, abort: () => xhr.abort() };
+}

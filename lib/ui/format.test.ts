@@ -12,8 +12,15 @@ import {
   formatRatio,
   formatSignedUsd,
   formatUsd,
+  formatInstantIso,
+  formatInstantMs,
+  formatInstantNs,
+  ianaZone,
+  isDisplayZone,
   nsToMs,
   pnlClass,
+  zoneLabel,
+  zoneSuffix,
 } from "./format";
 
 describe("formatUsd", () => {
@@ -142,5 +149,48 @@ describe("pnlClass", () => {
     expect(pnlClass(1)).toBe("text-up");
     expect(pnlClass(-1)).toBe("text-down");
     expect(pnlClass(0)).toBe("text-zinc-300");
+  });
+});
+
+describe("display time zones", () => {
+  // US DST 2025 starts Sunday 2025-03-09 02:00 CT (08:00 UTC); the EU's on 2025-03-30 01:00 UTC.
+  const beforeUs = Date.UTC(2025, 2, 9, 7, 59, 59);
+  const afterUs = Date.UTC(2025, 2, 9, 8, 0, 0);
+
+  it("shows exchange time across the spring-forward gap", () => {
+    expect(formatInstantMs(beforeUs, "exchange")).toBe("2025-03-09 01:59:59 CT");
+    expect(formatInstantMs(afterUs, "exchange")).toBe("2025-03-09 03:00:00 CT");
+  });
+
+  it("shows the same instants in UTC unchanged by any DST", () => {
+    expect(formatInstantMs(beforeUs, "utc")).toBe("2025-03-09 07:59:59 UTC");
+    expect(formatInstantMs(afterUs, "utc", { zone: false })).toBe("2025-03-09 08:00:00");
+  });
+
+  it("shows a local zone with its own DST rules", () => {
+    const berlin = { localZone: "Europe/Berlin" };
+    expect(formatInstantMs(Date.UTC(2025, 2, 30, 0, 59, 59), "local", berlin)).toBe("2025-03-30 01:59:59 local");
+    expect(formatInstantMs(Date.UTC(2025, 2, 30, 1, 0, 0), "local", berlin)).toBe("2025-03-30 03:00:00 local");
+    // Fall back in Chicago: 01:30 CDT and 01:30 CST are an hour apart in UTC.
+    expect(formatInstantMs(Date.UTC(2025, 10, 2, 6, 30), "exchange", { zone: false })).toBe("2025-11-02 01:30:00");
+    expect(formatInstantMs(Date.UTC(2025, 10, 2, 7, 30), "exchange", { zone: false })).toBe("2025-11-02 01:30:00");
+  });
+
+  it("formats ns strings, ISO instants and short axis labels", () => {
+    expect(formatInstantNs("1741190400123456789", "utc")).toBe("2025-03-05 16:00:00 UTC");
+    expect(formatInstantNs("1741190400123456789", "exchange", { short: true })).toBe("03-05 10:00");
+    expect(formatInstantIso("2025-03-05T16:00:00Z", "exchange")).toBe("2025-03-05 10:00:00 CT");
+    expect(formatInstantMs(null, "utc")).toBe(MISSING);
+    expect(formatInstantIso("nonsense", "utc")).toBe(MISSING);
+  });
+
+  it("names the zones", () => {
+    expect(ianaZone("exchange")).toBe("America/Chicago");
+    expect(ianaZone("utc")).toBe("UTC");
+    expect(ianaZone("local", "Asia/Tokyo")).toBe("Asia/Tokyo");
+    expect(zoneLabel("local", "Asia/Tokyo")).toBe("Local (Asia/Tokyo)");
+    expect(zoneSuffix("exchange")).toBe("CT");
+    expect(isDisplayZone("utc")).toBe(true);
+    expect(isDisplayZone("UTC")).toBe(false);
   });
 });

@@ -107,6 +107,81 @@ export function formatCtIso(iso: string | null | undefined, options: { zone?: bo
   return Number.isNaN(ms) ? MISSING : formatCtMs(ms, options);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Display time zones: exchange time (America/Chicago, the default: sessions are defined in it),
+// UTC, or the browser's own zone. Every time on the run page goes through these helpers.
+
+export const DISPLAY_ZONES = ["exchange", "utc", "local"] as const;
+export type DisplayZone = (typeof DISPLAY_ZONES)[number];
+
+export const isDisplayZone = (value: unknown): value is DisplayZone => typeof value === "string" && (DISPLAY_ZONES as readonly string[]).includes(value);
+
+/** The IANA zone behind a display zone; `local` is the browser's zone (UTC when it has none). */
+export function ianaZone(zone: DisplayZone, localZone?: string): string {
+  if (zone === "exchange") return EXCHANGE_TIME_ZONE;
+  if (zone === "utc") return "UTC";
+  return localZone || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** Short suffix shown after a time: "CT", "UTC", or "local". */
+export function zoneSuffix(zone: DisplayZone): string {
+  return zone === "exchange" ? "CT" : zone === "utc" ? "UTC" : "local";
+}
+
+/** Human label of a display zone for menus and captions. */
+export function zoneLabel(zone: DisplayZone, localZone?: string): string {
+  if (zone === "exchange") return "Exchange (CT)";
+  if (zone === "utc") return "UTC";
+  return `Local (${ianaZone("local", localZone)})`;
+}
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(iana: string): Intl.DateTimeFormat {
+  let f = zoneFormatters.get(iana);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: iana, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+    zoneFormatters.set(iana, f);
+  }
+  return f;
+}
+
+/**
+ * An instant (ms) as wall-clock time in a display zone: "2025-03-05 09:31:02 CT". Seconds are
+ * floored (Intl truncates); `zone: false` leaves the suffix out; `short` gives "03-05 09:31" for
+ * axes. DST is the IANA database's (Intl), so 2025-03-09 07:59:59Z is 01:59:59 CT and 08:00:00Z
+ * is 03:00:00 CT.
+ */
+export function formatInstantMs(ms: number | null | undefined, zone: DisplayZone, options: { zone?: boolean; short?: boolean; localZone?: string } = {}): string {
+  if (isMissing(ms)) return MISSING;
+  const parts: Record<string, string> = {};
+  for (const part of partsFormatter(ianaZone(zone, options.localZone)).formatToParts(new Date(ms))) parts[part.type] = part.value;
+  if (options.short) return `${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  const text = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  return options.zone === false ? text : `${text} ${zoneSuffix(zone)}`;
+}
+
+/** Nanosecond timestamp string in a display zone (see formatInstantMs). */
+export function formatInstantNs(ns: string | null | undefined, zone: DisplayZone, options: { zone?: boolean; short?: boolean; localZone?: string } = {}): string {
+  if (ns === null || ns === undefined || ns === "") return MISSING;
+  return formatInstantMs(nsToMs(ns), zone, options);
+}
+
+/** ISO-8601 instant in a display zone. */
+export function formatInstantIso(iso: string | null | undefined, zone: DisplayZone, options: { zone?: boolean; localZone?: string } = {}): string {
+  if (!iso) return MISSING;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? MISSING : formatInstantMs(ms, zone, options);
+}
+
+const compactNumber = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+
+/** Axis label for money: "$1.2K", "-$350", "$0". */
+export function formatCompactUsd(value: number | null | undefined): string {
+  if (isMissing(value)) return MISSING;
+  return `${value < 0 ? "-" : ""}$${compactNumber.format(Math.abs(value))}`;
+}
+
 /** A duration as "45s", "3m 05s", "2h 04m". */
 export function formatDuration(ms: number | null | undefined): string {
   if (isMissing(ms)) return MISSING;

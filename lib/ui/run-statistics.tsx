@@ -1,8 +1,7 @@
 "use client";
-import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { BacktestStatistics } from "../statistics";
 import type { MoneyFigure } from "../statistics/money";
-import { formatCtMs, formatCtShortMs, formatDuration, formatInt, formatPercent, formatSignedUsd, formatUsd, pnlClass } from "./format";
+import { formatDuration, formatInt, formatPercent, formatSignedUsd, formatUsd, pnlClass } from "./format";
 
 const ratio = (v: number | null | undefined, infinite = false, digits = 2) => (infinite ? "∞" : v === null || v === undefined ? "—" : v.toFixed(digits));
 /** Signed percent of a fraction (formatPercent clamps to 0..100 %, right for progress, not here). */
@@ -12,7 +11,7 @@ const ticks = (m: MoneyFigure | null | undefined) => (m ? `${m.ticksPerContract.
 
 /**
  * The statistics of a result (lib/statistics): risk-adjusted ratios on session-date returns,
- * drawdowns, trade figures, and the underwater (drawdown) curve. Formulas: lib/statistics/README.md.
+ * drawdowns, trade figures (the underwater curve is lib/ui/drawdown-chart.tsx). Formulas: lib/statistics/README.md.
  */
 export function RunStatistics({ statistics: s }: { statistics: BacktestStatistics }) {
   const t = s.trades.all;
@@ -46,40 +45,19 @@ export function RunStatistics({ statistics: s }: { statistics: BacktestStatistic
       hint: `${formatInt(s.drawdownMonteCarlo.paths)} trade resamplings`,
     },
   ];
-  const underwater = s.charts.underwater.tsMs.map((tsMs, i) => ({ tsMs, drawdownUsd: s.charts.underwater.drawdownUsd[i] }));
   return (
     <div className="space-y-3" data-testid="run-statistics">
       <dl className="grid grid-cols-2 gap-2 sm:grid-cols-3 xl:grid-cols-6">
         {items.map((item) => (
           <div key={item.label} className="rounded border border-line bg-zinc-950/40 px-2.5 py-1.5">
-            <dt className="text-[10px] tracking-wide text-zinc-500 uppercase">{item.label}</dt>
+            <dt className="text-[10px] tracking-wide text-zinc-400 uppercase">{item.label}</dt>
             <dd className={`num text-sm font-semibold ${item.className ?? "text-zinc-100"}`} data-testid={item.testId}>
               {item.value}
             </dd>
-            {item.hint && <dd className="text-[10px] text-zinc-500">{item.hint}</dd>}
+            {item.hint && <dd className="text-[10px] text-zinc-400">{item.hint}</dd>}
           </div>
         ))}
       </dl>
-      <figure className="m-0" data-testid="underwater-chart">
-        <figcaption className="mb-1 text-[11px] font-semibold tracking-wider text-zinc-400 uppercase">
-          Drawdown (underwater) <span className="font-normal text-zinc-600 normal-case">below the running equity peak</span>
-        </figcaption>
-        <div style={{ height: 140 }} aria-hidden>
-          <ResponsiveContainer width="100%" height="100%">
-            <AreaChart data={underwater} margin={{ top: 4, right: 12, bottom: 0, left: 4 }}>
-              <CartesianGrid stroke="var(--color-line)" strokeDasharray="2 4" vertical={false} />
-              <XAxis dataKey="tsMs" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(v: number) => formatCtShortMs(v)} tick={{ fill: "var(--color-zinc-500)", fontSize: 11 }} stroke="var(--color-line)" minTickGap={48} />
-              <YAxis dataKey="drawdownUsd" tickFormatter={(v: number) => `$${Math.round(v)}`} tick={{ fill: "var(--color-zinc-500)", fontSize: 11 }} stroke="var(--color-line)" width={64} />
-              <Tooltip
-                contentStyle={{ background: "var(--color-zinc-900)", border: "1px solid var(--color-zinc-700)", borderRadius: 4, fontSize: 12 }}
-                labelFormatter={(value) => formatCtMs(Number(value))}
-                formatter={(value) => [formatUsd(Number(value)), "Drawdown"]}
-              />
-              <Area type="stepAfter" dataKey="drawdownUsd" stroke="var(--color-down)" fill="var(--color-down)" fillOpacity={0.2} isAnimationActive={false} dot={false} />
-            </AreaChart>
-          </ResponsiveContainer>
-        </div>
-      </figure>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
+import { ThemeToggle } from "./theme-toggle";
 
 interface NavUser {
   email: string;
@@ -67,6 +68,7 @@ export function TopNav({ user }: { user: NavUser }) {
           {user.role === "admin" && (
             <span className="rounded-sm border border-zinc-700 px-1 py-px text-[10px] tracking-wider text-zinc-400 uppercase">admin</span>
           )}
+          <ThemeToggle />
           <button type="button" className="btn btn-ghost h-7 px-2 text-xs" onClick={signOut} disabled={signingOut}>
             {signingOut ? "Signing out…" : "Sign out"}
           </button>

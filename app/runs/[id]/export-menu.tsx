@@ -13,7 +13,7 @@ const EXPORTS: { format: ExportFormat; label: string }[] = [
 export function ExportMenu({ runId }: { runId: string }) {
   return (
     <div role="group" aria-label="Export results" className="flex flex-wrap items-center gap-1 text-xs" data-testid="export-menu">
-      <span aria-hidden className="text-zinc-500">
+      <span aria-hidden className="text-zinc-400">
         Export
       </span>
       {EXPORTS.map(({ format, label }) => (

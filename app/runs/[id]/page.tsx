@@ -6,6 +6,7 @@ import type { RunDto } from "@/lib/runs/run-dto";
 import { getRun, getRunRow } from "@/lib/runs/run-service";
 import { getServerContext } from "@/lib/server/context";
 import { requirePageUser } from "@/lib/server/page-auth";
+import { DisplayZoneProvider } from "@/lib/ui/display-zone";
 import { RunView } from "./run-view";
 
 interface Props {
@@ -35,5 +36,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function RunPage({ params }: Props) {
   const { run, isOwner } = await loadRun((await params).id);
-  return <RunView initialRun={run} isOwner={isOwner} />;
+  return (
+    <DisplayZoneProvider>
+      <RunView initialRun={run} isOwner={isOwner} />
+    </DisplayZoneProvider>
+  );
 }

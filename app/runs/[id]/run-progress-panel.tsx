@@ -1,7 +1,8 @@
 "use client";
 import type { RunProgressDto } from "@/lib/runs/run-dto";
 import { EquityChart } from "@/lib/ui/equity-chart";
-import { formatCtNs, formatDuration, formatInt, formatPercent, formatUsd, pnlClass } from "@/lib/ui/format";
+import { useDisplayZone } from "@/lib/ui/display-zone";
+import { formatDuration, formatInt, formatPercent, formatUsd, pnlClass } from "@/lib/ui/format";
 import { heartbeatAgeSec, progressPercent } from "@/lib/ui/run-progress";
 import type { EquityPoint } from "@/lib/ui/series";
 import type { Connection } from "./use-live-run";
@@ -24,6 +25,7 @@ interface Props {
 }
 
 export function RunProgressPanel({ progress, liveEquity, connection, denied, now, stalled, startingCashUsd, showLiveChart }: Props) {
+  const tz = useDisplayZone();
   const pct = progressPercent(progress);
   const active = progress.status === "queued" || progress.status === "running";
   const running = progress.status === "running";
@@ -77,10 +79,10 @@ export function RunProgressPanel({ progress, liveEquity, connection, denied, now
             {progress.status === "queued" ? "—" : formatInt(progress.eventsPerSec)}
           </Stat>
           <Stat label="Events" testId="run-events">
-            {formatInt(progress.eventsProcessed)} <span className="text-zinc-500">/ {formatInt(progress.eventsTotal)}</span>
+            {formatInt(progress.eventsProcessed)} <span className="text-zinc-400">/ {formatInt(progress.eventsTotal)}</span>
           </Stat>
           <Stat label="Simulated time" testId="run-sim-time">
-            {formatCtNs(progress.simTimeNs)}
+            {tz.ns(progress.simTimeNs)}
           </Stat>
           <Stat label="ETA" testId="run-eta">
             {running && progress.etaMs !== null ? formatDuration(progress.etaMs) : "—"}
@@ -114,7 +116,7 @@ export function RunProgressPanel({ progress, liveEquity, connection, denied, now
 
         {showLiveChart && (running || liveEquity.length > 1) && (
           <div>
-            <h3 className="mb-1 text-[11px] font-semibold tracking-wider text-zinc-500 uppercase">Equity so far</h3>
+            <h3 className="mb-1 text-[11px] font-semibold tracking-wider text-zinc-400 uppercase">Equity so far</h3>
             <EquityChart points={liveEquity} height={140} label="Equity so far" testId="live-equity-chart" />
           </div>
         )}
@@ -126,7 +128,7 @@ export function RunProgressPanel({ progress, liveEquity, connection, denied, now
 function Stat({ label, testId, children }: { label: string; testId: string; children: React.ReactNode }) {
   return (
     <div className="min-w-0">
-      <dt className="text-[11px] tracking-wide text-zinc-500 uppercase">{label}</dt>
+      <dt className="text-[11px] tracking-wide text-zinc-400 uppercase">{label}</dt>
       <dd className="num truncate text-sm text-zinc-100" data-testid={testId}>
         {children}
       </dd>

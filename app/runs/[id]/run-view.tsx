@@ -12,8 +12,9 @@ import { RunConfig } from "./run-config";
 import { ShareButton } from "./share-button";
 import { ExportMenu } from "./export-menu";
 import { RunManage } from "./run-manage";
+import { RunAgainLink } from "./run-again-link";
 import { RunProgressPanel } from "./run-progress-panel";
-import { RunResults } from "./run-results";
+import { RunDashboard } from "./run-dashboard";
 import { useLiveRun } from "./use-live-run";
 
 export function RunView({ initialRun, isOwner = false }: { initialRun: RunDto; isOwner?: boolean }) {
@@ -53,7 +54,7 @@ export function RunView({ initialRun, isOwner = false }: { initialRun: RunDto; i
 
   return (
     <div className="space-y-4" data-testid="run-view" data-run-id={run.id}>
-      <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
+      <nav aria-label="Breadcrumb" className="text-xs text-zinc-400">
         <Link href="/" className="hover:text-zinc-300">
           Backtests
         </Link>
@@ -68,6 +69,7 @@ export function RunView({ initialRun, isOwner = false }: { initialRun: RunDto; i
           {run.name}
         </h1>
         <StatusBadge status={progress.status} stalled={stalled} />
+        <RunAgainLink run={run} />
         {succeeded && isOwner && (
           <div className="ml-auto">
             <ShareButton runId={run.id} />
@@ -89,7 +91,7 @@ export function RunView({ initialRun, isOwner = false }: { initialRun: RunDto; i
 
       {cancel.isError && <ErrorAlert error={cancel.error} title="Could not cancel the run" />}
 
-      <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,1fr)_340px]">
+      <div className="grid items-start gap-4 2xl:grid-cols-[minmax(0,1fr)_340px]">
         <div className="min-w-0 space-y-4">
           <RunProgressPanel
             progress={progress}
@@ -109,23 +111,24 @@ export function RunView({ initialRun, isOwner = false }: { initialRun: RunDto; i
                 </h2>
                 <ExportMenu runId={run.id} />
                 {result.data && (
-                  <span className="font-mono text-[11px] text-zinc-500" title="Result hash: identical inputs give an identical hash">
+                  <span className="font-mono text-[11px] text-zinc-400" title="Result hash: identical inputs give an identical hash">
                     hash {result.data.resultHash.slice(0, 16)}
                   </span>
                 )}
               </div>
-              {result.isPending && <p className="p-3 text-sm text-zinc-500">Loading results…</p>}
+              {result.isPending && <p className="p-3 text-sm text-zinc-400">Loading results…</p>}
               {result.isError && (
                 <div className="p-3">
                   <ErrorAlert error={result.error} title="Could not load the results" />
                 </div>
               )}
-              {result.data && <RunResults result={result.data} />}
+              {result.data && <RunDashboard access={{ runId: run.id }} result={result.data} />}
             </section>
           )}
         </div>
-        <div className="space-y-4">
-          <RunConfig run={run} engineVersion={run.engineVersion} />
+        {/* Beside the results on very wide screens; below them, in two columns, otherwise. */}
+        <div className="grid items-start gap-4 lg:grid-cols-2 2xl:grid-cols-1">
+          <RunConfig run={run} resultHash={result.data?.resultHash ?? null} statisticsVersion={result.data?.statistics?.version ?? null} />
           {isOwner && <RunManage run={run} finished={!cancellable} />}
         </div>
       </div>
