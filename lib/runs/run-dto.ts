@@ -1,6 +1,6 @@
 /** Explicit output shapes of runs: database rows never reach the browser as they are. */
 import type { Run, RunTrade } from "../generated/prisma/client.ts";
-import type { BacktestStatistics } from "../statistics";
+import { lttb, type BacktestStatistics } from "../statistics";
 import type { RunRollSchedule } from "../engine/roll";
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
@@ -153,10 +153,27 @@ export interface RunResultDto {
   metrics: ResultMetricsDto;
   /** Full statistics (lib/statistics); null when they could not be computed. */
   statistics: BacktestStatistics | null;
+  /**
+   * The equity series, downsampled (LTTB, first and last points kept) to at most
+   * RESULT_EQUITY_POINTS points so a 100,000-trade run stays light; `equityPoints` is the stored
+   * count. The full series is in the exports (equity.csv / equity.json).
+   */
   equity: EquitySeriesDto;
+  /** Points in the stored series (absent in exports, which carry the full series). */
+  equityPoints?: number;
   tradeCount: number;
   resultHash: string;
+  /** The first trades (up to the request's limit); the paged list is GET /api/runs/:id/trades. */
   trades: TradeDto[];
+}
+
+export const RESULT_EQUITY_POINTS = 2000;
+
+/** The stored equity series as results send it: downsampled for charts, with the stored count. */
+export function sampledEquity(stored: unknown): { equity: EquitySeriesDto; equityPoints: number } {
+  const full = stored as EquitySeriesDto;
+  const { xs, ys } = lttb(full.tsMs, full.equityUsd, RESULT_EQUITY_POINTS);
+  return { equity: { tsMs: xs, equityUsd: ys }, equityPoints: full.tsMs.length };
 }
 
 export function toTradeDto(t: RunTrade): TradeDto {

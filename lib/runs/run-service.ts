@@ -11,7 +11,7 @@ import { BACKTEST_QUEUE, BACKTEST_RETRY, type BacktestJob } from "../jobs/queue"
 import { findStrategy } from "../strategies";
 import { chicagoToUtcMs } from "../market/time-zone";
 import { createRunSchema, type CreateRunInput } from "./run-config";
-import { toRunDto, toTradeDto, type EquitySeriesDto, type ResultMetricsDto, type RunDto, type RunResultDto } from "./run-dto";
+import { sampledEquity, toRunDto, toTradeDto, type ResultMetricsDto, type RunDto, type RunResultDto } from "./run-dto";
 import type { Run } from "../generated/prisma/client.ts";
 
 export interface RunServiceDeps {
@@ -217,7 +217,7 @@ export async function getRunResult(db: Db, principal: Principal, runId: string, 
     runId: run.id,
     metrics: result.metrics as unknown as ResultMetricsDto,
     statistics: (result.statistics ?? null) as unknown as RunResultDto["statistics"],
-    equity: result.equity as unknown as EquitySeriesDto,
+    ...sampledEquity(result.equity),
     tradeCount: result.tradeCount,
     resultHash: result.resultHash,
     trades: trades.map(toTradeDto),

@@ -11,7 +11,7 @@ import type { Principal } from "../auth/roles";
 import type { Db } from "../db/prisma";
 import { getRunRow } from "./run-service";
 import type { BacktestStatistics } from "../statistics";
-import { toTradeDto, type EquitySeriesDto, type ResultMetricsDto, type TradeDto } from "./run-dto";
+import { sampledEquity, toTradeDto, type EquitySeriesDto, type ResultMetricsDto, type TradeDto } from "./run-dto";
 
 
 export const createShareLinkSchema = z
@@ -97,7 +97,7 @@ export interface SharedRunDto {
   seed: number;
   finishedAt: string | null;
   includeCode: boolean;
-  result: { metrics: ResultMetricsDto; statistics: BacktestStatistics | null; equity: EquitySeriesDto; tradeCount: number; resultHash: string; trades: TradeDto[] };
+  result: { metrics: ResultMetricsDto; statistics: BacktestStatistics | null; equity: EquitySeriesDto; equityPoints: number; tradeCount: number; resultHash: string; trades: TradeDto[] };
 }
 
 export async function resolveSharedRun(db: Db, token: string, tradeLimit = 500): Promise<SharedRunDto> {
@@ -124,7 +124,7 @@ export async function resolveSharedRun(db: Db, token: string, tradeLimit = 500):
     result: {
       metrics: result.metrics as unknown as ResultMetricsDto,
       statistics: (result.statistics ?? null) as unknown as BacktestStatistics | null,
-      equity: result.equity as unknown as EquitySeriesDto,
+      ...sampledEquity(result.equity),
       tradeCount: result.tradeCount,
       resultHash: result.resultHash,
       trades: trades.map(toTradeDto),
