@@ -2,8 +2,14 @@
 import type { ReactNode } from "react";
 import { useDisplayZone } from "@/lib/ui/display-zone";
 import { formatInt, formatUsd } from "@/lib/ui/format";
+import { describeRunExecution } from "@/lib/ui/run-execution-view";
 
-const FILL_MODEL_LABELS: Record<string, string> = { "l1-trades": "L1 trades (fills at next trade)" };
+const FILL_MODEL_LABELS: Record<string, string> = {
+  "l1-trades": "L1 trades (fills at next trade)",
+  "l1-quotes": "L1 quotes (fills at the opposite best)",
+  "l2-queue": "L2 queue (back of the displayed size)",
+  "l3-fifo": "L3 FIFO (real order queue)",
+};
 
 /** The fields of a run the configuration panel shows; RunDto and the shared page's DTO both fit. */
 export interface RunConfigView {
@@ -36,6 +42,7 @@ export function RunConfig({ run, resultHash = null, statisticsVersion = null }: 
   const fee = num("feePerSideUsd") === undefined ? "contract default" : formatUsd(num("feePerSideUsd"));
   const fillModel = typeof config.fillModel === "string" ? (FILL_MODEL_LABELS[config.fillModel] ?? config.fillModel) : FILL_MODEL_LABELS["l1-trades"];
   const codeHash = run.strategyCodeHash ?? null;
+  const execution = describeRunExecution(config);
   return (
     <section className="panel" aria-labelledby="config-heading">
       <div className="panel-header">
@@ -72,7 +79,13 @@ export function RunConfig({ run, resultHash = null, statisticsVersion = null }: 
           {fillModel}
         </Row>
         <Row label="Latency" testId="config-latency">
-          {num("latencyMs") ?? 0} ms
+          {execution.latency}
+        </Row>
+        <Row label="Fill sizes" testId="config-fill-sizes">
+          {execution.fills}
+        </Row>
+        <Row label="Sessions" testId="config-sessions">
+          {execution.session}
         </Row>
         <Row label="Slippage" testId="config-slippage">
           {formatInt(num("slippageTicks") ?? 0)} ticks
