@@ -2,9 +2,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
-import { bootstrapTestDatabase, closeServerContext, seedDataset } from "./support/system";
+import { bootstrapTestDatabase, closeServerContext, inProcessExecutor, seedDataset } from "./support/system";
 import { analysts, routeCaller, type RouteModules } from "./support/routes";
 import { OPERATIONS, buildOpenApiDocument } from "../lib/openapi/document";
+import { generateDataset } from "../lib/data/datasets";
+import { createContinuousDataset } from "../lib/data/continuous-datasets";
+import { executeRun } from "../lib/runs/run-executor";
 
 const API_DIR = path.resolve(import.meta.dirname, "../app/api");
 
@@ -99,12 +102,19 @@ describe("OpenAPI responses match the handlers", () => {
     db = await createTestDatabase();
     await bootstrapTestDatabase(db);
     await seedDataset(db, "oa-demo");
+    // A continuous dataset over two generated dated contracts (as in test/continuous-dataset.test.ts):
+    // MNQH5 -> MNQM5 by CME's calendar rule, the roll at the open of session 2025-03-13.
+    for (const [name, instrument] of [["oa-h5", "MNQH5"], ["oa-m5", "MNQM5"]]) {
+      await generateDataset(db.prisma, db.pool, { name, instrument, from: "2025-03-11", to: "2025-03-14", seed: 5, intensity: 0.05 });
+    }
+    await createContinuousDataset(db.pool, { name: "oa-cont", components: ["oa-h5", "oa-m5"] });
     process.env.DATABASE_URL = db.url;
     tokens.ana = (await analysts(db, "oa.test", ["ana"] as const)).ana.token;
     routes = {
       runs: await import("../app/api/runs/route"),
       "runs/[id]": await import("../app/api/runs/[id]/route"),
       "runs/[id]/cancel": await import("../app/api/runs/[id]/cancel/route"),
+      "runs/[id]/result": await import("../app/api/runs/[id]/result/route"),
       datasets: await import("../app/api/datasets/route"),
       "datasets/[name]": await import("../app/api/datasets/[name]/route"),
       strategies: await import("../app/api/strategies/route"),
@@ -113,11 +123,11 @@ describe("OpenAPI responses match the handlers", () => {
       "share-links": await import("../app/api/share-links/route"),
       "openapi.json": await import("../app/api/openapi.json/route"),
     } as unknown as RouteModules;
-  });
+  }, 120_000);
   afterAll(async () => {
     await closeServerContext();
     await db.drop();
-  });
+  }, 60_000);
 
   const check = (operationId: string, status: number, body: unknown) => {
     const op = OPERATIONS.find((o) => o.operationId === operationId)!;
@@ -160,4 +170,57 @@ describe("OpenAPI responses match the handlers", () => {
     expect(served.body.openapi).toBe("3.1.0");
     expect(Object.keys(served.body.paths)).toEqual(Object.keys(buildOpenApiDocument().paths as object));
   });
+
+  it("datasets: a continuous dataset's kind, roll rule, components and rolls; a dated contract's single dataset", async () => {
+    const list = (await call("datasets", "GET", { as: "ana" })).body;
+    check("listDatasets", 200, list);
+    const byName = new Map((list.datasets as { name: string }[]).map((d) => [d.name, d]));
+    expect(byName.get("oa-h5")).toMatchObject({ kind: "single", contract: "MNQH5", rollRule: null });
+    expect(byName.get("oa-demo")).toMatchObject({ kind: "single", contract: null, rollRule: null });
+    expect(byName.get("oa-cont")).toMatchObject({ kind: "continuous", contract: null, rollRule: { kind: "calendar", daysBeforeExpiry: 8 } });
+
+    const detail = await call("datasets/[name]", "GET", { as: "ana", params: { name: "oa-cont" } });
+    check("getDataset", 200, detail.body);
+    // MNQH5 expires Fri 2025-03-21; 8 days before is session Thu 03-13, open 17:00 CDT on 03-12 = 22:00 UTC.
+    expect(detail.body.continuous).toEqual({
+      components: [
+        { name: "oa-h5", contract: "MNQH5", position: 0, from: null, to: "2025-03-12T22:00:00.000Z" },
+        { name: "oa-m5", contract: "MNQM5", position: 1, from: "2025-03-12T22:00:00.000Z", to: null },
+      ],
+      rolls: [{ atNs: "1741816800000000000", at: "2025-03-12T22:00:00.000Z", sessionDate: "2025-03-13", fromContract: "MNQH5", toContract: "MNQM5" }],
+    });
+    const single = await call("datasets/[name]", "GET", { as: "ana", params: { name: "oa-h5" } });
+    check("getDataset", 200, single.body);
+    expect(single.body.continuous).toBeNull();
+
+    // The schema is not a rubber stamp: a continuous detail without its rolls, or an unknown kind, fails.
+    const op = OPERATIONS.find((o) => o.operationId === "getDataset")!;
+    expect(op.responses[200].schema!.safeParse({ ...detail.body, continuous: { components: detail.body.continuous.components } }).success).toBe(false);
+    expect(op.responses[200].schema!.safeParse({ ...detail.body, kind: "spliced" }).success).toBe(false);
+    const doc = buildOpenApiDocument() as unknown as Doc;
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Dataset", "DatasetDetail", "ContinuousDetail", "RollRule", "RollPoint", "ExecutedRoll", "RunRollSchedule"]));
+  });
+
+  it("runs over a continuous dataset: the result's metrics carry the roll schedule and the executed rolls", async () => {
+    const created = await call("runs", "POST", { as: "ana", body: { datasetName: "oa-cont", strategyId: "sma-cross", params: { fast: 3, slow: 6 }, config: { feePerSideUsd: 0.57 } } });
+    expect(created.status).toBe(202);
+    await executeRun(inProcessExecutor(db, { progressIntervalMs: 0 }), created.body.id);
+    const result = await call("runs/[id]/result", "GET", { as: "ana", params: { id: created.body.id } });
+    expect(result.status).toBe(200);
+    check("getRunResult", 200, result.body);
+    const metrics = result.body.metrics;
+    expect(metrics.rollSchedule).toEqual({
+      rule: { kind: "calendar", daysBeforeExpiry: 8 },
+      contracts: ["MNQH5", "MNQM5"],
+      rolls: [{ atNs: "1741816800000000000", at: "2025-03-12T22:00:00.000Z", sessionDate: "2025-03-13", fromContract: "MNQH5", toContract: "MNQM5" }],
+    });
+    // sma-cross is in the market once warmed up: one contract rolled in two fills.
+    expect(metrics.rolls).toHaveLength(1);
+    expect(metrics.rolls[0]).toMatchObject({ at: "2025-03-12T22:00:00.000Z", fromContract: "MNQH5", toContract: "MNQM5" });
+    expect(Math.abs(metrics.rolls[0].closedQty)).toBe(1);
+    expect(metrics.rolls[0].fillIds).toHaveLength(2);
+    const op = OPERATIONS.find((o) => o.operationId === "getRunResult")!;
+    const badRoll = { ...result.body, metrics: { ...metrics, rolls: [{ ...metrics.rolls[0], toPriceTicks: "21000" }] } };
+    expect(op.responses[200].schema!.safeParse(badRoll).success).toBe(false);
+  }, 120_000);
 });

@@ -70,6 +70,32 @@ export const tradeSchema = z
   })
   .meta({ id: "Trade" });
 
+/** The roll schedule a run over a continuous dataset records (lib/engine/roll.ts RunRollSchedule). */
+const runRollScheduleSchema = z
+  .looseObject({
+    rule: z.unknown().describe("The dataset's roll rule (RollRule)"),
+    contracts: z.array(z.string()).describe("Contracts in the order traded"),
+    rolls: z.array(
+      z.looseObject({ atNs: z.string(), at: isoInstant, sessionDate: z.string(), fromContract: z.string(), toContract: z.string() }),
+    ),
+  })
+  .meta({ id: "RunRollSchedule" });
+
+/** A roll the engine executed (lib/runs/run-dto.ts RollDto). */
+const executedRollSchema = z
+  .looseObject({
+    at: isoInstant,
+    atNs: z.string().describe("Roll instant, ns since the epoch as a decimal string"),
+    fromContract: z.string(),
+    toContract: z.string(),
+    closedQty: z.number().int().describe("Signed position rolled (0: flat, no fills)"),
+    fromPriceTicks: z.number().int().nullable().describe("Old contract's last trade price at or before the roll, in ticks (null: none)"),
+    toPriceTicks: z.number().int().describe("New contract's first trade price at or after the roll, in ticks"),
+    fillIds: z.array(z.number().int()).describe("The two roll fills (close, reopen); empty when flat"),
+    cancelledOrderIds: z.array(z.number().int()),
+  })
+  .meta({ id: "ExecutedRoll" });
+
 export const metricsSchema = z
   .looseObject({
     netPnlUsd: z.number(),
@@ -84,6 +110,8 @@ export const metricsSchema = z
     events: z.number().int(),
     startingCashUsd: z.number(),
     finalEquityUsd: z.number(),
+    rollSchedule: runRollScheduleSchema.optional().describe("Continuous datasets: the roll schedule the run used"),
+    rolls: z.array(executedRollSchema).optional().describe("Continuous datasets: the rolls executed, in order"),
   })
   .meta({ id: "ResultMetrics" });
 
@@ -111,6 +139,15 @@ export const tradesPageSchema = z
   })
   .meta({ id: "TradesPage" });
 
+/** A continuous dataset's roll rule (lib/data/continuous-datasets.ts datasetRollRuleSchema). */
+export const rollRuleSchema = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("calendar"), daysBeforeExpiry: z.number().int().describe("Calendar days before the expiry session (CME: 8)") }),
+    z.object({ kind: z.literal("volume").describe("Daily volume crossover, no look-ahead") }),
+    z.object({ kind: z.literal("manual"), dates: z.array(z.string()).describe("Roll session dates, YYYY-MM-DD") }),
+  ])
+  .meta({ id: "RollRule" });
+
 export const datasetSchema = z
   .looseObject({
     id: z.number().int(),
@@ -125,6 +162,9 @@ export const datasetSchema = z
     end: nullableIso,
     provenance: z.unknown(),
     createdAt: isoInstant,
+    kind: z.enum(["single", "continuous"]).describe("single: one instrument's ticks; continuous: component datasets strung together by a roll rule"),
+    contract: z.string().nullable().describe("Dated contract of a single dataset (e.g. MNQH5); null for a root symbol or a continuous dataset"),
+    rollRule: rollRuleSchema.nullable().describe("Roll rule of a continuous dataset, else null"),
   })
   .meta({ id: "Dataset" });
 
@@ -146,7 +186,34 @@ export const coverageSchema = z
   })
   .meta({ id: "Coverage" });
 
-export const datasetDetailSchema = datasetSchema.extend({ coverage: coverageSchema }).meta({ id: "DatasetDetail" });
+const rollPointSchema = z
+  .object({
+    atNs: z.string().describe("Roll instant, ns since the epoch as a decimal string: the open of sessionDate"),
+    at: isoInstant,
+    sessionDate: z.string().describe("First CME session date traded in toContract"),
+    fromContract: z.string(),
+    toContract: z.string(),
+  })
+  .meta({ id: "RollPoint" });
+
+export const continuousDetailSchema = z
+  .object({
+    components: z.array(
+      z.object({
+        name: z.string().describe("Component dataset"),
+        contract: z.string().describe("Its dated contract"),
+        position: z.number().int().describe("0-based, in expiry order"),
+        from: nullableIso.describe("Traded from (its roll in); null for the first component"),
+        to: nullableIso.describe("Traded until (the next roll); null for the last component"),
+      }),
+    ),
+    rolls: z.array(rollPointSchema).describe("Roll schedule resolved when the dataset was created"),
+  })
+  .meta({ id: "ContinuousDetail" });
+
+export const datasetDetailSchema = datasetSchema
+  .extend({ coverage: coverageSchema, continuous: continuousDetailSchema.nullable().describe("Components and roll dates of a continuous dataset, null for a single one") })
+  .meta({ id: "DatasetDetail" });
 
 export const strategySchema = z
   .looseObject({

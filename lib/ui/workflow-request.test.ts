@@ -113,14 +113,18 @@ describe("toCreateRunBody", () => {
     }
   });
 
-  it("sends a book fill model only the fee and a constant entry latency", () => {
-    const book = { ...state, fill: "l3-fifo", latd: "uniform" as const, rlat: "5", slip: "abc", pf: false, settle: true, cal: "none" as const };
+  it("sends a book fill model the fee, the latency legs and the session rules, not slippage nor fill sizes", () => {
+    const book = { ...state, fill: "l3-fifo", latd: "uniform" as const, rlat: "5", slip: "abc", pf: false, settle: true, cal: "cme-equity" as const };
     const result = toCreateRunBody(book, ctx(book, ["l1-trades", "l3-fifo"]));
     expect(result.issues).toEqual([]);
     expect(result.body?.config).toEqual({
       fillModel: "l3-fifo",
       feePerSideUsd: 0.5,
-      latencyMs: 2,
+      // Entry 2 ms, response 5 ms, each uniform over the default 1 ms spread.
+      latency: { entry: { kind: "uniform", minNs: 2_000_000, maxNs: 3_000_000 }, response: { kind: "uniform", minNs: 5_000_000, maxNs: 6_000_000 } },
+      calendar: "cme-equity",
+      dailySettlement: true,
+      flattenAtSessionEnd: { secondsBeforeClose: 60 },
       startingCashUsd: 100000,
       seed: 0,
       from: "2025-03-03T23:00:00.000Z",

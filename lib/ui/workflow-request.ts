@@ -4,7 +4,8 @@
  */
 import { coerceParams, type FieldIssue, type ParamField } from "./strategy-params";
 import { checkField, checkRangeOrder, type CheckedField, type WorkflowState, type WorkflowStep } from "./workflow-state";
-import { fillModelsForSchema as fillModelsFor, type ResolvedRange } from "./workflow-estimate";
+import type { ResolvedRange } from "./workflow-estimate";
+import { fillModelsForDataset } from "./workflow-datasets";
 import { executionConfig, executionFields, executionIssues } from "./workflow-execution";
 
 export interface RequestContext {
@@ -81,7 +82,8 @@ export function toCreateRunBody(state: WorkflowState, ctx: RequestContext): { bo
 }
 
 export interface ChoiceLists {
-  datasets: ReadonlyArray<{ name: string; schema: string }>;
+  /** `kind` "continuous" offers l1-trades only (workflow-datasets.ts); absent = "single". */
+  datasets: ReadonlyArray<{ name: string; schema: string; kind?: string }>;
   strategies: ReadonlyArray<{ id: string; fields: ParamField[] }>;
   /** Fill models the API accepts. */
   apiFillModels: readonly string[];
@@ -113,10 +115,11 @@ export function resolveChoices(state: WorkflowState, lists: ChoiceLists, default
     for (const field of strategy.fields) if (next.params[field.key] === undefined) next.params[field.key] = defaultRaw(field);
   }
   if (dataset) {
-    const supported = new Set(lists.apiFillModels.filter((m) => fillModelsFor(dataset.schema).includes(m)));
+    const supported = new Set(fillModelsForDataset({ kind: dataset.kind ?? "single", schema: dataset.schema }, lists.apiFillModels));
     if (!supported.has(next.fill)) {
       const fallback = lists.apiFillModels.find((m) => supported.has(m)) ?? "l1-trades";
-      notices.push(`Fill model ${next.fill} is not available for ${dataset.name} (${dataset.schema} data); using ${fallback}.`);
+      const why = dataset.kind === "continuous" ? "a continuous series" : `${dataset.schema} data`;
+      notices.push(`Fill model ${next.fill} is not available for ${dataset.name} (${why}); using ${fallback}.`);
       next.fill = fallback;
     }
   }

@@ -6,7 +6,8 @@ import { FILL_MODELS } from "@/lib/runs/run-config";
 import { api, queryKeys, strategyParamsSchema } from "@/lib/ui/api";
 import { ErrorAlert } from "@/lib/ui/error-alert";
 import { defaultRaw, paramFields, type FieldIssue } from "@/lib/ui/strategy-params";
-import { dataWarnings, offeredFillModels, resolveRange } from "@/lib/ui/workflow-estimate";
+import { dataWarnings, resolveRange } from "@/lib/ui/workflow-estimate";
+import { continuousOf, fillModelsForDataset } from "@/lib/ui/workflow-datasets";
 import { resolveChoices, stepIssues, toCreateRunBody, type RequestContext } from "@/lib/ui/workflow-request";
 import {
   STEP_LABELS,
@@ -95,10 +96,11 @@ export function GuidedWorkflow() {
     staleTime: 60_000,
   });
   const coverage = dataset && detailQuery.data?.name === dataset.name ? detailQuery.data.coverage : null;
+  const continuous = dataset && detailQuery.data?.name === dataset.name ? continuousOf(detailQuery.data) : null;
   const range = useMemo(() => (coverage ? resolveRange(state, coverage.sessions) : null), [coverage, state]);
   const strategy = strategies.find((s) => s.id === state.strategy);
   const fields = useMemo(() => strategy?.fields ?? [], [strategy]);
-  const fillModels = useMemo(() => (dataset ? offeredFillModels(dataset.schema, FILL_MODELS) : ["l1-trades"]), [dataset]);
+  const fillModels = useMemo(() => (dataset ? fillModelsForDataset(dataset, FILL_MODELS) : ["l1-trades"]), [dataset]);
   const warnings = useMemo(() => (range ? dataWarnings(range, state.params) : []), [range, state.params]);
 
   const ctx: RequestContext = {
@@ -217,7 +219,7 @@ export function GuidedWorkflow() {
             )}
             {state.step === "execution" && <StepExecution {...stepProps} dataset={dataset} fillModels={fillModels} />}
             {state.step === "review" && (
-              <StepReview state={state} ctx={ctx} dataset={dataset} strategy={strategy} warnings={warnings} goTo={goTo} createRun={createRun} update={update} />
+              <StepReview state={state} ctx={ctx} dataset={dataset} continuous={continuous} strategy={strategy} warnings={warnings} goTo={goTo} createRun={createRun} update={update} />
             )}
             {attempted.has(state.step) && issues.length > 0 && (
               <p role="alert" className="text-sm text-down" data-testid="step-invalid">
@@ -240,7 +242,7 @@ export function GuidedWorkflow() {
             )}
           </div>
         </form>
-        <SummaryPanel state={state} dataset={dataset} strategy={strategy} range={range} fields={fields} />
+        <SummaryPanel state={state} dataset={dataset} continuous={continuous} strategy={strategy} range={range} fields={fields} />
       </div>
     </div>
   );

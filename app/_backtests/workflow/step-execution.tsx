@@ -1,8 +1,9 @@
 "use client";
 import type { DatasetSummary } from "@/lib/ui/api";
 import { getContractSpec } from "@/lib/market/contract-spec";
-import { CALENDAR_LABELS, LATENCY_DISTRIBUTION_LABELS, takesTradeEngineOptions } from "@/lib/ui/workflow-execution";
+import { CALENDAR_LABELS, LATENCY_DISTRIBUTION_LABELS, takesLatencyLegs, takesSessionOptions, takesTradeEngineOptions } from "@/lib/ui/workflow-execution";
 import { CALENDAR_CHOICES, LATENCY_DISTRIBUTIONS } from "@/lib/ui/workflow-state";
+import { fillModelHelp } from "@/lib/ui/workflow-datasets";
 import { CheckField, FieldGroup, SelectField } from "./choice-fields";
 import type { StepProps } from "./guided-workflow";
 import { TextField } from "./text-field";
@@ -34,7 +35,9 @@ const LATENCY_VALUE_HELP = { constant: "", uniform: "; the minimum", lognormal: 
 export function StepExecution({ state, update, errorFor, dataset, fillModels }: StepProps & { dataset: DatasetSummary | undefined; fillModels: readonly string[] }) {
   const fee = defaultFeeUsd(dataset?.instrument);
   const tradeEngine = takesTradeEngineOptions(state.fill);
-  const bookNote = tradeEngine ? undefined : "The book fill models take the fee and a constant entry latency only; these options apply to L1 trades.";
+  const latencyLegs = takesLatencyLegs(state.fill);
+  const sessions = takesSessionOptions(state.fill);
+  const bookNote = tradeEngine ? undefined : "The book fill models take prices and sizes from the book; these options apply to L1 trades.";
   return (
     <>
       <SelectField
@@ -44,21 +47,17 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
         options={fillModels.map((m) => ({ value: m, label: FILL_MODEL_LABELS[m] ?? m }))}
         onChange={(fill) => update({ fill })}
         error={errorFor("fill")}
-        help={
-          dataset?.schema === "trades"
-            ? "This dataset holds trades only: fills are simulated from trade prints (l1-trades)."
-            : `Models supported by ${dataset?.schema ?? "this"} data.`
-        }
+        help={fillModelHelp(dataset)}
       />
 
-      <FieldGroup title="Latency" note={tradeEngine ? undefined : "Book fill models take a constant entry latency only."}>
+      <FieldGroup title="Latency">
         <SelectField
           id="wf-latd"
           label="Distribution"
           value={state.latd}
           options={LATENCY_DISTRIBUTIONS.map((d) => ({ value: d, label: LATENCY_DISTRIBUTION_LABELS[d] }))}
           onChange={(latd) => update({ latd })}
-          disabled={!tradeEngine}
+          disabled={!latencyLegs}
           help="How each order's latency is drawn; samples follow the run's seed"
         />
         <div aria-hidden className="hidden sm:block" />
@@ -69,7 +68,7 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
           value={state.lat}
           onChange={(lat) => update({ lat })}
           error={errorFor("lat")}
-          help={`Order to exchange${tradeEngine ? LATENCY_VALUE_HELP[state.latd] : ""}; 0 acts on the next trade`}
+          help={`Order to exchange${latencyLegs ? LATENCY_VALUE_HELP[state.latd] : ""}; 0 acts on the next trade`}
         />
         <TextField
           id="wf-rlat"
@@ -78,10 +77,10 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
           value={state.rlat}
           onChange={(rlat) => update({ rlat })}
           error={errorFor("rlat")}
-          disabled={!tradeEngine}
+          disabled={!latencyLegs}
           help={`Fill to strategy (onFill)${LATENCY_VALUE_HELP[state.latd]}`}
         />
-        {tradeEngine && state.latd === "uniform" && (
+        {latencyLegs && state.latd === "uniform" && (
           <TextField
             id="wf-latj"
             label="Spread (ms)"
@@ -92,7 +91,7 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
             help="Each leg is uniform in [latency, latency + spread]"
           />
         )}
-        {tradeEngine && state.latd === "lognormal" && (
+        {latencyLegs && state.latd === "lognormal" && (
           <>
             <TextField
               id="wf-lats"
@@ -158,7 +157,7 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
         />
       </FieldGroup>
 
-      <FieldGroup title="Session rules" note={bookNote}>
+      <FieldGroup title="Session rules">
         <SelectField
           id="wf-cal"
           label="Exchange calendar"
@@ -166,7 +165,7 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
           options={CALENDAR_CHOICES.map((c) => ({ value: c, label: CALENDAR_LABELS[c] }))}
           onChange={(cal) => update({ cal })}
           error={errorFor("cal")}
-          disabled={!tradeEngine}
+          disabled={!sessions}
           help="Market hours: closed-market rejections, DAY orders; Automatic: when needed"
         />
         <CheckField
@@ -174,7 +173,7 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
           label="Daily settlement"
           checked={state.settle}
           onChange={(settle) => update({ settle })}
-          disabled={!tradeEngine}
+          disabled={!sessions}
           help="Mark to market at each session close: realised P&L moves to cash"
         />
         <CheckField
@@ -182,7 +181,7 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
           label="Flatten at session end"
           checked={state.flat}
           onChange={(flat) => update({ flat })}
-          disabled={!tradeEngine}
+          disabled={!sessions}
           help="Cancel working orders and close the position before each session close"
         />
         <TextField
@@ -192,7 +191,7 @@ export function StepExecution({ state, update, errorFor, dataset, fillModels }: 
           value={state.flats}
           onChange={(flats) => update({ flats })}
           error={errorFor("flats")}
-          disabled={!tradeEngine || !state.flat}
+          disabled={!sessions || !state.flat}
           help="When to flatten, 1-3,600 s; the market order fills on the next trade"
         />
       </FieldGroup>

@@ -11,6 +11,7 @@ import {
   type WorkflowWarning,
 } from "@/lib/ui/workflow-estimate";
 import { stepIssues, type RequestContext } from "@/lib/ui/workflow-request";
+import { describeRollsInRange, describeSeries, rollsInRange, type WorkflowContinuous } from "@/lib/ui/workflow-datasets";
 import { STEP_LABELS, WORKFLOW_STEPS, type WorkflowState, type WorkflowStep } from "@/lib/ui/workflow-state";
 import { executionLines } from "./execution-summary";
 import { TextField } from "./text-field";
@@ -21,12 +22,15 @@ export function StepReview({
   state,
   ctx,
   dataset,
+  continuous,
   strategy,
   warnings,
   goTo,
   createRun,
   update,
 }: {
+  /** The dataset's components and rolls when it is continuous (its detail loaded), else null. */
+  continuous: WorkflowContinuous | null;
   update: (patch: Partial<WorkflowState>) => void;
   state: WorkflowState;
   ctx: RequestContext;
@@ -37,12 +41,26 @@ export function StepReview({
   createRun: UseMutationResult<RunDto, Error, unknown>;
 }) {
   const events = ctx.range ? estimateEvents(ctx.range) : null;
+  const series = dataset ? describeSeries(dataset, continuous) : null;
   const blocking = WORKFLOW_STEPS.filter((s) => s !== "review").flatMap((step) => stepIssues(step, state, ctx).map((issue) => ({ step, issue })));
   return (
     <>
       <dl className="grid grid-cols-[140px_minmax(0,1fr)] gap-x-3 gap-y-1 text-sm" data-testid="wf-review">
         <dt className="text-zinc-400">Dataset</dt>
         <dd className="text-zinc-100">{dataset ? `${dataset.name} v${dataset.version} (${dataset.instrument})` : "—"}</dd>
+        <dt className="text-zinc-400">Contract</dt>
+        <dd className="font-mono text-zinc-100" data-testid="wf-review-contract">
+          {series === null ? "—" : series.kind === "continuous" ? series.title : series.short}
+        </dd>
+        {series?.kind === "continuous" && (
+          <>
+            <dt className="text-zinc-400">Rolls</dt>
+            <dd className="text-zinc-100" data-testid="wf-review-rolls">
+              {continuous && ctx.range ? describeRollsInRange(rollsInRange(continuous.rolls, ctx.range)) : "—"}
+              <span className="block text-[11px] text-zinc-500">each roll: two fills (close old, reopen new) with fees; raw prices</span>
+            </dd>
+          </>
+        )}
         <dt className="text-zinc-400">Sessions</dt>
         <dd className="text-zinc-100" data-testid="wf-review-range">
           {ctx.range ? `${ctx.range.fromDate} → ${ctx.range.toDate} (${ctx.range.sessions.length})` : "—"}

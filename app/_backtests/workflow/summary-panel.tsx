@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import type { DatasetSummary, StrategySummary } from "@/lib/ui/api";
 import type { ParamField } from "@/lib/ui/strategy-params";
 import { formatDuration, formatInt } from "@/lib/ui/format";
-import { datasetContract, estimateDurationMs, estimateEvents, type ResolvedRange } from "@/lib/ui/workflow-estimate";
+import { estimateDurationMs, estimateEvents, type ResolvedRange } from "@/lib/ui/workflow-estimate";
+import { describeRollsInRange, describeSeries, rollsInRange, type WorkflowContinuous } from "@/lib/ui/workflow-datasets";
 import { RANGE_LABELS, type WorkflowState } from "@/lib/ui/workflow-state";
 import { Panel } from "@/lib/ui/panel";
 import { executionLines } from "./execution-summary";
@@ -12,17 +13,21 @@ import { executionLines } from "./execution-summary";
 export function SummaryPanel({
   state,
   dataset,
+  continuous,
   strategy,
   range,
   fields,
 }: {
   state: WorkflowState;
   dataset: DatasetSummary | undefined;
+  /** The dataset's components and rolls when it is continuous (its detail loaded), else null. */
+  continuous: WorkflowContinuous | null;
   strategy: StrategySummary | undefined;
   range: ResolvedRange | null;
   fields: ParamField[];
 }) {
   const events = range ? estimateEvents(range) : null;
+  const series = dataset ? describeSeries(dataset, continuous) : null;
   return (
     <Panel id="wf-summary-heading" title="Summary" testId="wf-summary">
       <dl className="divide-y divide-zinc-800/70 text-[13px]">
@@ -30,8 +35,14 @@ export function SummaryPanel({
           {dataset ? `${dataset.name} v${dataset.version}` : "—"}
         </Row>
         <Row label="Contract" testId="sum-contract">
-          <span className="font-mono">{dataset ? (datasetContract(dataset) ?? dataset.instrument) : "—"}</span>
+          <span className="font-mono">{series?.short ?? "—"}</span>
+          {series?.kind === "continuous" && <span className="block text-zinc-400">continuous, roll rule {series.rule}</span>}
         </Row>
+        {series?.kind === "continuous" && (
+          <Row label="Rolls" testId="sum-rolls">
+            {continuous && range ? describeRollsInRange(rollsInRange(continuous.rolls, range)) : "—"}
+          </Row>
+        )}
         <Row label="Range" testId="sum-range">
           {RANGE_LABELS[state.range]}
           {range && (
