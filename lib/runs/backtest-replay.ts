@@ -153,6 +153,11 @@ export function buildBacktest(
         startingCashCents: Math.round(config.data.startingCashUsd * 100),
         seed: inputs.seed,
         latencyNs: Math.round(config.data.latencyMs * 1e6),
+        // Latency legs and market hours mean what they mean on l1-trades (see the trades engine below).
+        ...(config.data.latency ? { latency: config.data.latency } : {}),
+        ...(config.data.calendar ? { calendar: config.data.calendar } : {}),
+        dailySettlement: config.data.dailySettlement,
+        ...(config.data.flattenAtSessionEnd ? { flattenAtSessionEnd: config.data.flattenAtSessionEnd } : {}),
         tickSizeNano: contract.tickSizeNano,
         queueModel: queueProbability(config.data.queueModel),
         strategyFromNs: fromNs,

@@ -12,11 +12,13 @@
  * A constant entry leg without a response leg is sent as `latencyMs` (what every engine takes);
  * anything else as `latency: { entry, response }` in ns.
  *
- * The book fill models (l1-quotes, l2-queue, l3-fifo; lib/engine/book) take the fee and a
- * constant entry latency only; slippage, the response leg, distributions, fill sizes, calendar,
- * settlement and flattening are options of the trade-driven engine (l1-trades). The workflow
- * shows them disabled for a book model and does not send them.
+ * Which options a fill model takes: every model (l1-trades and the book models l1-quotes,
+ * l2-queue, l3-fifo of lib/engine/book) takes the fee, both latency legs with their distribution,
+ * the calendar, daily settlement and flattening; slippage and the fill sizes are options of the
+ * trade-driven engine (l1-trades) only - the book models take prices and sizes from the book. The
+ * workflow shows the options a model does not take disabled and does not send them.
  */
+import { isBookFillModel } from "../engine/book/queue-model";
 import { latencyConfigSchema, type LatencyLeg } from "../engine/latency-model";
 import type { CheckedField, WorkflowState } from "./workflow-state";
 
@@ -28,8 +30,14 @@ type ExecutionState = Pick<
   "fill" | "lat" | "rlat" | "latd" | "latj" | "lats" | "latcap" | "fee" | "slip" | "pf" | "mts" | "cal" | "settle" | "flat" | "flats"
 >;
 
-/** True for the trade-driven engine, which takes every execution option (see above). */
+/** True for the trade-driven engine, the only one taking slippage and fill sizes (see above). */
 export const takesTradeEngineOptions = (fill: string): boolean => fill === "l1-trades";
+
+/** Latency legs with a distribution (entry and response): every engine (see above). */
+export const takesLatencyLegs = (fill: string): boolean => takesTradeEngineOptions(fill) || isBookFillModel(fill);
+
+/** Calendar, daily settlement and flattening: every engine (see above). */
+export const takesSessionOptions = (fill: string): boolean => takesTradeEngineOptions(fill) || isBookFillModel(fill);
 
 /** A latency typed in ms -> whole ns (fields carry at most 6 decimals, see checkField). */
 export const msToNs = (ms: string): number => Math.round(Number(ms) * 1e6);
@@ -40,28 +48,27 @@ export const nsToMs = (ns: number): string => String(ns / 1e6);
 /** The fields step 3 checks for this state: hidden and unused inputs never block a run. */
 export function executionFields(state: ExecutionState): CheckedField[] {
   const fields: CheckedField[] = ["lat", "fee"];
-  if (takesTradeEngineOptions(state.fill)) {
+  if (takesLatencyLegs(state.fill)) {
     fields.push("rlat");
     if (state.latd === "uniform") fields.push("latj");
     if (state.latd === "lognormal") fields.push("lats", "latcap");
-    fields.push("slip");
-    if (state.flat) fields.push("flats");
   }
+  if (takesTradeEngineOptions(state.fill)) fields.push("slip");
+  if (takesSessionOptions(state.fill) && state.flat) fields.push("flats");
   fields.push("cash", "seed");
   return fields;
 }
 
 /** Problems between fields (each field's own value is checked by checkField first). */
 export function executionIssues(state: ExecutionState): { path: string; message: string }[] {
-  if (!takesTradeEngineOptions(state.fill)) return [];
   const issues: { path: string; message: string }[] = [];
-  if (state.latd === "uniform") {
+  if (takesLatencyLegs(state.fill) && state.latd === "uniform") {
     const spread = msToNs(state.latj);
     if (msToNs(state.lat) + spread > MAX_LATENCY_NS || msToNs(state.rlat) + spread > MAX_LATENCY_NS) {
       issues.push({ path: "latj", message: "Latency + spread must be at most 60,000 ms" });
     }
   }
-  if (state.cal === "none" && (state.settle || state.flat)) {
+  if (takesSessionOptions(state.fill) && state.cal === "none" && (state.settle || state.flat)) {
     issues.push({ path: "cal", message: "Daily settlement and flattening need the exchange calendar" });
   }
   return issues;
@@ -93,15 +100,19 @@ export function isPlainLatency(state: ExecutionState): boolean {
 export function executionConfig(state: ExecutionState): Record<string, unknown> {
   const config: Record<string, unknown> = { fillModel: state.fill };
   if (state.fee.trim() !== "") config.feePerSideUsd = Number(state.fee);
-  if (!takesTradeEngineOptions(state.fill) || isPlainLatency(state)) config.latencyMs = Number(state.lat);
-  if (!takesTradeEngineOptions(state.fill)) return config;
-  if (!isPlainLatency(state)) config.latency = latencyLegs(state);
-  config.slippageTicks = Number(state.slip);
-  config.partialFills = state.pf;
-  config.marketFillsTradeSize = state.mts;
-  if (state.cal !== "auto") config.calendar = state.cal;
-  config.dailySettlement = state.settle;
-  if (state.flat) config.flattenAtSessionEnd = { secondsBeforeClose: Number(state.flats) };
+  const legs = takesLatencyLegs(state.fill) && !isPlainLatency(state);
+  if (legs) config.latency = latencyLegs(state);
+  else config.latencyMs = Number(state.lat);
+  if (takesTradeEngineOptions(state.fill)) {
+    config.slippageTicks = Number(state.slip);
+    config.partialFills = state.pf;
+    config.marketFillsTradeSize = state.mts;
+  }
+  if (takesSessionOptions(state.fill)) {
+    if (state.cal !== "auto") config.calendar = state.cal;
+    config.dailySettlement = state.settle;
+    if (state.flat) config.flattenAtSessionEnd = { secondsBeforeClose: Number(state.flats) };
+  }
   return config;
 }
 
@@ -160,7 +171,7 @@ export const CALENDAR_LABELS: Record<WorkflowState["cal"], string> = {
 
 /** "entry 2 ms, response 0 ms (constant)" and the like. */
 export function describeLatency(state: ExecutionState): string {
-  if (!takesTradeEngineOptions(state.fill)) return `entry ${state.lat || "0"} ms (constant; book model)`;
+  if (!takesLatencyLegs(state.fill)) return `entry ${state.lat || "0"} ms (constant)`;
   const { entry, response } = latencyLegs(state);
   const show = (l: LatencyLeg) => (l.kind === "uniform" ? `${nsToMs(l.minNs)}–${nsToMs(l.maxNs)} ms` : `${nsToMs(l.kind === "constant" ? l.ns : l.medianNs)} ms`);
   switch (state.latd) {
@@ -181,7 +192,7 @@ export function describeFills(state: ExecutionState): string {
 
 /** "CME equity hours; daily settlement; flatten 60 s before the close" and the like. */
 export function describeSession(state: ExecutionState): string {
-  if (!takesTradeEngineOptions(state.fill)) return "no calendar (book model)";
+  if (!takesSessionOptions(state.fill)) return "no calendar";
   const parts = [{ auto: "calendar when needed", "cme-equity": "CME equity hours", none: "no calendar" }[state.cal]];
   parts.push(state.settle ? "daily settlement" : "no settlement");
   parts.push(state.flat ? `flatten ${state.flats} s before the close` : "positions held over the close");

@@ -2,21 +2,42 @@
  * The book backtest engine: replays MBO columns through the L3 order book (lib/book/order-book.ts)
  * and simulates our orders against it with a book fill model (queue-model.ts). Pure, synchronous,
  * deterministic; per record it only reads flags and actions (plus the trade rules on T records
- * while we have orders in the book); allocations happen at our orders and fills only.
+ * while we have orders in the book); allocations happen at our orders, fills and scheduled events.
+ *
+ * Modules: book-config.ts (options), book-orders.ts (our orders' queue state, brackets and OCO
+ * links), book-matching.ts (matching per fill model, market-order walking), book-context.ts (the
+ * strategy's context), book-view.ts (ctx.book), queue-model.ts (the queue rules and l2 estimates);
+ * this file is the event loop, stop elections, the fills' booking and the results. Shared with
+ * the trades engine by import: latency-model.ts (entry/response legs), event-queue.ts (timers, fill
+ * reports, expiries, session boundaries), market-hours.ts + session-clock.ts (the CME calendar).
  *
  * Ordering invariant, per event of the feed (records up to and including one with LAST):
- *   1. orders whose entry latency has elapsed (submitted at s, s + latency <= ts_recv of the
- *      event's first record) reach the venue, in submission order, against the book as it stood
- *      at the previous boundary: aggressive ones take liquidity, the rest join their queue behind
- *      every order resting then (l3-fifo: `queueClock()`);
+ *   0. everything due at or before ts_recv of the event's first record happens first, in time
+ *      order: orders whose entry latency elapsed reach the venue (step 1), timers (onTimer), fill
+ *      reports delayed by the response leg (onFill), GTD/DAY expiries, session opens/closes
+ *      (onSessionOpen/onSessionClose, settlement), flattening, contract expiry; at equal times
+ *      arrivals come first, then events in the event queue's order (event-queue.ts);
+ *   1. an order reaching the venue (submitted at s, s + entry latency <= that time) meets the book
+ *      as it stood at the previous boundary: aggressive ones take liquidity, the rest join their
+ *      queue behind every order resting then (l3-fifo: `queueClock()`); stops wait for a trade;
  *   2. the event's trade records (T) are matched against our resting orders - with the book as
  *      the event's earlier records left it (CME sends T/F first, the cancels that remove the filled
  *      orders come after them), the size ahead of us taken once per event at its first trade at
- *      our price - then onTrade;
- *   3. the event's records reach the book; at its boundary: crosses of the opposite side, l2
- *      queue updates and the remainders of market orders are matched, an equity point is taken
- *      when an interval ended, then onBook.
- * One clock: ts_recv (the local receipt time). Latency is the constant entry leg.
+ *      our price - then stops are elected (below), then onTrade;
+ *   3. the event's records reach the book; at its boundary: elected stops join the book, crosses of
+ *      the opposite side, l2 queue updates and the remainders of market orders are matched, an
+ *      equity point is taken when an interval ended, then onQuote/onBook.
+ * One clock: ts_recv (the local receipt time).
+ *
+ * Stops (all three models): a buy stop (or stop-limit) is elected by a trade record at or above its
+ * stop price, a sell stop by one at or below it, once the order reached the venue (entry latency);
+ * quotes never elect (quote data without trades elects nothing). The elected order reaches the
+ * book at the boundary of the electing trade's event - after the trade and the records that came
+ * with it: a stop-market walks the then-displayed depth like a market order (a gap through the stop
+ * fills at the first prices the book offers after it, never at a stop price it did not offer), a
+ * stop-limit becomes a limit at its limit price (aggressive within it, the rest joins its queue
+ * there); IOC/FOK stops are matched against that book only. The fill's reason carries the electing
+ * trade (`trigger`).
  *
  * Our orders never change the real book (no market impact): a market order takes the displayed
  * depth at its arrival; what the depth could not fill waits and is matched again at the next
@@ -26,18 +47,26 @@
  * limit until it uncrosses (trades - the opening auction print - still count).
  *
  * Every fill records its model, rule (queue / trade-through / opposite-cross / book-walk), the
- * record it happened at (batch ordinal, index) and, for resting limits on l2/l3, `queuePosition`:
- * the size ahead of it just before the fill. Equity points: at the strategy's start, at the first
- * boundary of every equity interval, after every fill (marked at the fill price) and at the end;
- * the mark is the last trade price (the best bid before the first trade). `cancelledOrders` lists
- * the orders cancelled at the end of data only (a strategy's own cancels are not results).
+ * record it happened at (batch ordinal, index), its entry latency and, with a response leg,
+ * `responseLatencyNs`; for resting limits on l2/l3 `queuePosition`: the size ahead of it just
+ * before the fill (aggressive fills and l1-quotes have no queue: absent). Equity points: at the
+ * strategy's start, at the first boundary of every equity interval, after every fill (marked at
+ * the fill price) and at the end; the mark is the last trade price (the best bid before the first
+ * trade). `cancelledOrders` lists the orders cancelled at the end of data only (a strategy's own
+ * cancels, OCO siblings and expiries are not results).
  *
- * Supported orders: market, limit (GTC; DAY = GTC until the end of data; IOC and FOK matched at
- * arrival only), reduce-only, cancel (immediate), modify (a price change or size increase loses
- * the queue place and restarts the latency; a size decrease keeps the place, as on CME). Stops and
- * bars are not supported by this engine and throw. At the end of data working orders are
- * cancelled and a position is closed at the last trade price ("end-of-data"), as in
- * BacktestEngine, so results have the same shape and meaning.
+ * Supported orders: market, limit, stop, stop-limit (TIF GTC; DAY = until the session close with
+ * a calendar, else until the end of data; GTD until its time; IOC and FOK matched when they reach
+ * the book only), reduce-only, brackets and OCO groups (book-orders.ts), cancel (immediate),
+ * modify (a price change or size increase loses the queue place and restarts the entry latency; a
+ * size decrease keeps the place, as on CME). Trailing stops, market-if-touched orders and bars are
+ * not supported and throw. Timers (ctx.setTimer) fire with the clock at their exact time, before
+ * the first event that starts at or after it (an event of the feed is never split). Market hours (option `calendar`, as in the trades engine): orders sent while the market
+ * is closed are rejected ("market-closed"), nothing of ours fills or is elected while it is closed,
+ * working market orders (and elected stops) are cancelled at a close or halt. At the end of data
+ * working orders are cancelled, a position is closed at the last trade price ("end-of-data"),
+ * fill reports still in flight are delivered, then onEnd - as in BacktestEngine, so results have
+ * the same shape and meaning. Events due after the last record never fire.
  *
  * `strategyFromNs`: records before it only build the book (the strategy starts at the first
  * boundary at or after it), so a run on a time window still starts from a complete book.
@@ -47,111 +76,51 @@ import { AppError } from "../../errors";
 import { SeededRandom } from "../../market/random";
 import { ACTION, MBO_FLAG, SIDE, type MboColumns } from "../../market/mbo-columns";
 import type { TradeColumns } from "../../market/trade-columns";
+import type { TradingSession } from "../../market/session-calendar";
 import { OrderBook } from "../../book/order-book";
 import { Account } from "../account";
-import type { BookFillModelName, BookFillRule, Fill, FillReason } from "../fill";
-import { instrumentSchema, type Instrument } from "../instrument";
-import { assertOrderRequest, isValidPriceTicks, isValidQty, type LimitOrder, type MarketOrder, type Order, type OrderModification, type OrderRejectReason, type RestingOrderOptions, type Side } from "../order";
+import { EventQueue, type ScheduledEvent } from "../event-queue";
+import type { BookFillModelName, BookFillRule, Fill, FillReason, FillSource } from "../fill";
+import { LatencyModel, latencyConfigSchema } from "../latency-model";
+import { MarketHours, type SessionListener } from "../market-hours";
+import { isValidPriceTicks, isValidQty, type LimitOrder, type MarketOrder, type Order, type OrderModification, type OrderRejectReason, type Side, type StopLimitOrder, type StopOrder } from "../order";
 import { computeMetrics, type BacktestResult } from "../result";
-import type { StrategyContext, StrategyModule } from "../strategy";
+import { SimClock } from "../sim-clock";
+import type { BracketExits, OcoMode, Venue } from "../venue";
+import { bookConfigSchema, type BookEngineConfig, type BookEngineSnapshot } from "./book-config";
+import { createBookContext, type BookContextHost } from "./book-context";
+import { ACTIVE, DONE, LIMIT, MARKET, newVenueOrder, OrderLinks, PENDING, STOP, type BookOrder, type LinkHost, type VenueOrder } from "./book-orders";
 import type { BookStrategyContext, BookStrategyHandlers } from "./book-strategy";
 import { LiveBookView } from "./book-view";
-import { BOOK_FILL_MODELS, probQueueFront, type QueueProbability } from "./queue-model";
+import { BookMatcher, remaining, type MatchSink } from "./book-matching";
 
-export interface BookEngineConfig {
-  readonly instrument: Instrument;
-  readonly strategy: StrategyModule;
-  readonly params: unknown;
-  readonly fillModel: BookFillModelName;
-  readonly startingCashCents: number;
-  readonly feePerSideCents?: number;
-  readonly seed: number;
-  /** Entry latency, ns (default 0). */
-  readonly latencyNs?: number;
-  /** Equity sampling interval, seconds (default 60). */
-  readonly equityIntervalSeconds?: number;
-  /** Tick size in 1e-9 units (the MBO price unit), e.g. 250000000n for 0.25. */
-  readonly tickSizeNano: bigint;
-  /** l2-queue: how a size decrease at our level is split (default risk-averse: the conservative one). */
-  readonly queueModel?: QueueProbability;
-  /** The strategy starts at the first boundary at or after this time (default: the first one). */
-  readonly strategyFromNs?: bigint;
-  /**
-   * What `events` (progress, result) counts: "record" (default) every MBO record; "event" the
-   * records that close an event (LAST) - one per quote or trade of the quote feed (lib/engine/quotes).
-   */
-  readonly eventUnit?: "record" | "event";
-}
-
-const configSchema = z.object({
-  instrument: instrumentSchema,
-  fillModel: z.enum(BOOK_FILL_MODELS),
-  startingCashCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  feePerSideCents: z.number().int().min(0).max(1_000_000).optional(),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  latencyNs: z.number().int().min(0).max(60e9).default(0),
-  equityIntervalSeconds: z.number().int().min(1).max(86_400).default(60),
-  tickSizeNano: z.bigint().positive(),
-  queueModel: z
-    .discriminatedUnion("kind", [z.object({ kind: z.literal("risk-averse") }), z.object({ kind: z.literal("power"), n: z.number().min(0.1).max(10) }), z.object({ kind: z.literal("log") })])
-    .default({ kind: "risk-averse" }),
-});
-
-export interface BookEngineSnapshot {
-  readonly eventsProcessed: number;
-  readonly simTimeNs: bigint;
-  readonly equityCents: number;
-  readonly positionQty: number;
-}
-
-const PENDING = 0;
-const ACTIVE = 1;
-const DONE = 2;
-
-/** Our order at the simulated venue, with its queue state. */
-interface VenueOrder {
-  readonly order: MarketOrder | LimitOrder;
-  state: number;
-  /** Engine-clock offset at which the order reaches the venue. */
-  arrival: number;
-  /** Limit price in 1e-9 units (NaN for market orders). */
-  priceNano: number;
-  /** Book side of a limit: SIDE.BID for a buy. */
-  readonly bookSide: typeof SIDE.BID | typeof SIDE.ASK;
-  /** l3: queue priority taken at arrival. */
-  priority: number;
-  /** Size ahead: l3 cache for `aheadEvent`, l2 running estimate. */
-  ahead: number;
-  aheadAtJoin: number;
-  /** l3: the event the cached `ahead` belongs to; -1 = stale. */
-  aheadEvent: number;
-  /** l3: trade size at our price seen in `aheadEvent`, and what we filled from it. */
-  consumed: number;
-  filledInEvent: number;
-  /** l2: level size at the last boundary and trades at our price since. */
-  levelSize: number;
-  traded: number;
-}
+export type { BookEngineConfig, BookEngineSnapshot } from "./book-config";
 
 const { LAST, SNAPSHOT } = MBO_FLAG;
 const TRADE = ACTION.TRADE;
-const MAX_WALK = 64;
 const NS_PER_MS = 1_000_000n;
 
-export class BookBacktestEngine {
+export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink, SessionListener {
   readonly fillModel: BookFillModelName;
+  private readonly strategyId: string;
   private readonly handlers: BookStrategyHandlers;
   private readonly account: Account;
-  private readonly random: SeededRandom;
+  private readonly rng: SeededRandom;
+  private readonly latency: LatencyModel;
   private readonly book = new OrderBook();
   private readonly view: LiveBookView;
   private readonly ctx: BookStrategyContext;
+  private readonly links: OrderLinks;
+  private readonly matcher: BookMatcher;
+  private readonly queue = new EventQueue();
+  private readonly hours: MarketHours;
+  /** The trades engine's clock, kept in step for MarketHours (written before each scheduled event). */
+  private readonly clock = new SimClock();
   private readonly tickNano: number;
-  private readonly latencyNs: number;
   private readonly equityIntervalNs: number;
-  private readonly queueProbability: QueueProbability;
   private readonly strategyFromNs: bigint | null;
   private readonly countLastOnly: boolean;
+  private readonly dailySettlement: boolean;
 
   private originNs: bigint | null = null;
   private batch: MboColumns | null = null;
@@ -168,7 +137,7 @@ export class BookBacktestEngine {
   private now = 0;
   private lastRecordOffset = 0;
   private lastRecordIndex = -1;
-  private lastTradeTicks = Number.NaN;
+  lastTradeTicks = Number.NaN;
   private nextEquityOffset = -Infinity;
 
   private readonly orders: VenueOrder[] = [];
@@ -176,10 +145,19 @@ export class BookBacktestEngine {
   /** Some order reached DONE since the last compaction. */
   private dirty = false;
   private activeCount = 0;
+  /** Active stops not elected yet. */
+  private stopCount = 0;
   private nextArrival = Infinity;
-  private workingQtySigned = 0;
-  private nextOrderId = 1;
+  /** min(nextArrival, head of the event queue): the next event start at or after it runs step 0. */
+  private wake = Infinity;
+  workingQtySigned = 0;
+  private orderIds = 1;
   private nextFillId = 1;
+  /** Orders are refused when set (market closed, contract expired). */
+  private closedReason: OrderRejectReason | null = null;
+  private readonly timers = new Map<number, bigint>();
+  /** Time of the latest fill report (response leg: one ordered channel). */
+  private lastReportNs = 0n;
   private readonly fills: Fill[] = [];
   private readonly cancelled: Order[] = [];
   private readonly equityTsMs: number[] = [];
@@ -187,10 +165,7 @@ export class BookBacktestEngine {
 
   /** Top of book last delivered to onQuote: bid, ask (1e-9), bid size, ask size. */
   private readonly lastQuote = new Float64Array([Number.NaN, Number.NaN, -1, -1]);
-  private readonly walkPrice = new Float64Array(MAX_WALK);
-  private readonly walkSize = new Float64Array(MAX_WALK);
-  private readonly walkCount = new Uint32Array(MAX_WALK);
-  private readonly tradeTape: TradeColumns = {
+  readonly tradeTape: TradeColumns = {
     length: 1,
     baseNs: 0n,
     tsOffsetNs: new Float64Array(1),
@@ -201,7 +176,7 @@ export class BookBacktestEngine {
   };
 
   constructor(config: BookEngineConfig) {
-    const parsed = configSchema.safeParse(config);
+    const parsed = bookConfigSchema.safeParse(config);
     if (!parsed.success) throw new AppError("bad_request", `Invalid book backtest configuration: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
     const { strategy } = config;
     const params = strategy.paramsSchema.safeParse(config.params);
@@ -210,20 +185,31 @@ export class BookBacktestEngine {
     }
     const o = parsed.data;
     this.fillModel = o.fillModel;
+    this.strategyId = strategy.id;
     this.handlers = strategy.create(params.data) as BookStrategyHandlers;
     if (this.handlers.onBar !== undefined) {
       throw new AppError("unprocessable", `Strategy "${strategy.id}" uses time bars, which the book engine (${o.fillModel}) does not deliver`);
     }
     this.account = new Account(o.instrument, o.startingCashCents, o.feePerSideCents ?? o.instrument.feePerSideCents);
-    this.random = new SeededRandom(o.seed);
+    this.rng = new SeededRandom(o.seed);
+    const latency = latencyConfigSchema.parse(o.latency ?? { entry: { kind: "constant", ns: o.latencyNs } });
+    this.latency = new LatencyModel(latency.entry, latency.response, o.seed);
     this.tickNano = Number(o.tickSizeNano);
-    this.latencyNs = o.latencyNs;
     this.equityIntervalNs = o.equityIntervalSeconds * 1e9;
-    this.queueProbability = o.queueModel;
     this.strategyFromNs = config.strategyFromNs ?? null;
     this.countLastOnly = config.eventUnit === "event";
+    const wantsSessions = this.handlers.onSessionOpen !== undefined || this.handlers.onSessionClose !== undefined;
+    const calendar = o.calendar === undefined ? wantsSessions || o.dailySettlement || o.flattenAtSessionEnd !== undefined : o.calendar !== "none";
+    if (!calendar && (o.dailySettlement || o.flattenAtSessionEnd !== undefined || wantsSessions)) {
+      throw new AppError("bad_request", "Session handlers, daily settlement and flattening need a calendar (calendar: \"cme-equity\")");
+    }
+    this.dailySettlement = o.dailySettlement;
+    const flattenNs = o.flattenAtSessionEnd === undefined ? null : BigInt(o.flattenAtSessionEnd.secondsBeforeClose) * 1_000_000_000n;
+    this.hours = new MarketHours({ calendar, dailySettlement: o.dailySettlement, flattenNs }, this.clock, this.queue, this.hoursVenue(), this.account, this);
     this.view = new LiveBookView(this.book, this.tickNano);
-    this.ctx = this.createContext();
+    this.links = new OrderLinks(this);
+    this.matcher = new BookMatcher(this.book, o.fillModel, this.tickNano, o.queueModel, this.hours, this);
+    this.ctx = createBookContext(this, this.account, this.view);
   }
 
   /** Replays records [from, to) of an MBO batch; call with consecutive chunks, then the next batch. */
@@ -257,6 +243,8 @@ export class BookBacktestEngine {
   private bind(batch: MboColumns): void {
     if (this.originNs === null) {
       this.originNs = batch.baseNs;
+      this.clock.baseNs = batch.baseNs;
+      this.queue.rebase(batch.baseNs);
       if (this.strategyFromNs !== null) this.startOffset = Number(this.strategyFromNs - batch.baseNs);
     }
     this.batch = batch;
@@ -278,7 +266,7 @@ export class BookBacktestEngine {
         book.endSnapshot();
         this.boundary();
       }
-      if (this.pendingCount > 0 && !book.inEvent && ts[i] + shift >= this.nextArrival) this.arrive(ts[i] + shift);
+      if (ts[i] + shift >= this.wake && !book.inEvent) this.due(ts[i] + shift);
       const snap = flags[i] & SNAPSHOT;
       let e = i;
       let applied = i;
@@ -299,8 +287,15 @@ export class BookBacktestEngine {
           }
         }
       } else {
-        // Nothing of ours in the book: the book finds the boundary itself (one pass over the event).
+        // Nothing of ours in the book: the book finds the boundary itself (one pass over the event);
+        // the event's last trade still sets the mark (ctx.lastPriceTicks, equity, the end-of-data close).
         e = applied = book.applyEvent(c, i, to);
+        for (let r = e - 1; r >= i; r--) {
+          if (action[r] === TRADE && c.priceNano[r] === c.priceNano[r]) {
+            this.lastTradeTicks = c.priceNano[r] / this.tickNano;
+            break;
+          }
+        }
       }
       if (e > applied) book.applyRange(c, applied, e);
       i = e;
@@ -310,9 +305,114 @@ export class BookBacktestEngine {
     }
   }
 
+  // ---- scheduled events (step 0) ------------------------------------------------------------
+
+  /** Arrivals and scheduled events due at or before offset `t`, in time order (arrivals first on ties). */
+  private due(t: number): void {
+    const queue = this.queue;
+    for (;;) {
+      const arrival = this.pendingCount > 0 ? this.nextArrival : Infinity;
+      const event = queue.headOffset;
+      if (arrival <= t && arrival <= event) {
+        this.now = arrival;
+        this.arrive(arrival);
+      } else if (event <= t) {
+        const { atNs, event: scheduled } = queue.pop();
+        this.now = event;
+        this.fire(atNs, scheduled);
+      } else {
+        break;
+      }
+    }
+    this.updateWake();
+  }
+
+  private updateWake(): void {
+    const arrival = this.pendingCount > 0 ? this.nextArrival : Infinity;
+    const head = this.queue.headOffset;
+    this.wake = arrival < head ? arrival : head;
+  }
+
+  private fire(atNs: bigint, event: ScheduledEvent): void {
+    switch (event.kind) {
+      case "timer":
+        this.timers.delete(event.timerId);
+        this.call("onTimer", () => this.handlers.onTimer!(this.ctx, event.timerId));
+        return;
+      case "fill-report":
+        this.deliverFill(this.fills[event.fillIndex]);
+        return;
+      case "order-expiry": {
+        const o = this.find(event.orderId);
+        if (o !== undefined) this.cancelOrder(o);
+        return;
+      }
+      case "session-boundary":
+        this.syncClock();
+        this.hours.cross(atNs);
+        return;
+      case "session-flatten":
+        this.syncClock();
+        this.hours.flatten(event.sessionDate);
+        return;
+      case "contract-expiry":
+        this.syncClock();
+        this.hours.expire();
+        return;
+    }
+  }
+
+  /** Writes the engine's clock into the SimClock MarketHours reads. */
+  private syncClock(): void {
+    const clock = this.clock;
+    clock.batchOrdinal = this.batchOrdinal;
+    clock.nowOffset = this.now;
+    clock.lastTsOffset = this.lastRecordOffset;
+    clock.lastIndex = this.lastRecordIndex;
+    clock.lastPriceTicks = this.lastTradeTicks;
+  }
+
+  /** The part of the trades venue MarketHours drives (cancels, flattening, expiry), over our orders. */
+  private hoursVenue(): Venue {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the adapter is a facade over the engine
+    const engine = this;
+    const adapter = {
+      get closedReason() {
+        return engine.closedReason;
+      },
+      set closedReason(reason: OrderRejectReason | null) {
+        engine.closedReason = reason;
+      },
+      cancelAll: () => engine.cancelWorking(false),
+      cancelMarketOrders: () => engine.cancelWorking(true),
+      submitMarket: (side: Side, qty: number) => engine.ctx.submitMarket(side, qty),
+      closePosition: (model: FillSource) => engine.closePosition(model),
+    };
+    // MarketHours only calls the members above (market-hours.ts).
+    return adapter as unknown as Venue;
+  }
+
+  // ---- SessionListener ----------------------------------------------------------------------
+
+  sessionOpened(sessionDate: string): void {
+    if (this.handlers.onSessionOpen !== undefined) this.call("onSessionOpen", () => this.handlers.onSessionOpen!(this.ctx, sessionDate));
+  }
+
+  sessionClosed(sessionDate: string): void {
+    if (this.handlers.onSessionClose !== undefined) this.call("onSessionClose", () => this.handlers.onSessionClose!(this.ctx, sessionDate));
+  }
+
+  get marketOpen(): boolean {
+    return this.hours.open;
+  }
+
+  get sessionDate(): string | null {
+    return this.hours.sessionDate;
+  }
+
   // ---- market events ------------------------------------------------------------------------
 
-  /** A trade record: our resting orders at or through its price, then onTrade. */
+  /** A trade record: our resting orders at or through its price, stop elections, then onTrade. */
   private trade(c: MboColumns, k: number): void {
     const p = c.priceNano[k];
     if (p !== p) return;
@@ -320,44 +420,9 @@ export class BookBacktestEngine {
     const aggressor = c.side[k];
     const t = c.tsRecvOffsetNs[k] + this.shift;
     this.lastTradeTicks = p / this.tickNano;
-    if (this.activeCount > 0 && this.fillModel !== "l1-quotes") {
-      const orders = this.orders;
-      for (let n = 0; n < orders.length; n++) {
-        const o = orders[n];
-        if (o.state !== ACTIVE || o.order.type !== "limit") continue;
-        const buy = o.order.side === 1;
-        const L = o.priceNano;
-        if (buy ? p < L : p > L) {
-          this.fill(o, this.remaining(o), L / this.tickNano, t, k, "trade-through", this.currentAhead(o));
-          continue;
-        }
-        // Only an aggressor on the other side consumes our queue (side N - auction prints - does not).
-        if (p !== L || aggressor !== (buy ? SIDE.ASK : SIDE.BID)) continue;
-        if (this.fillModel === "l3-fifo") {
-          if (o.aheadEvent !== this.eventSerial) {
-            o.ahead = this.book.sizeAhead(o.bookSide, L, o.priority);
-            o.aheadEvent = this.eventSerial;
-            o.consumed = 0;
-            o.filledInEvent = 0;
-          }
-          o.consumed += size;
-          const reach = o.consumed - o.ahead - o.filledInEvent;
-          if (reach > 0) {
-            const q = Math.min(reach, this.remaining(o));
-            o.filledInEvent += q;
-            this.fill(o, q, L / this.tickNano, t, k, "queue", Math.max(0, o.ahead - (o.consumed - size)));
-          }
-        } else {
-          const before = o.ahead;
-          o.ahead -= size;
-          o.traded += size;
-          if (o.ahead < 0) {
-            const q = Math.min(Math.floor(-o.ahead + 1e-9), this.remaining(o));
-            o.ahead = 0;
-            if (q > 0) this.fill(o, q, L / this.tickNano, t, k, "queue", Math.max(0, before));
-          }
-        }
-      }
+    if (this.activeCount > 0 && this.hours.open) {
+      if (this.fillModel !== "l1-quotes") this.matcher.matchTrade(this.orders, p, size, aggressor, t, k, this.eventSerial);
+      if (this.stopCount > 0) this.elect(p, t, k);
       this.compact();
     }
     if (this.handlers.onTrade !== undefined && this.isStrategyLive(t)) {
@@ -372,25 +437,40 @@ export class BookBacktestEngine {
       try {
         this.handlers.onTrade(this.ctx, 0);
       } catch (error) {
-        throw strategyError("onTrade", error);
+        throw this.strategyError("onTrade", error);
       }
     }
   }
 
-  /** An event boundary: crosses, l2 queue updates, market remainders, equity, onBook. */
+  /** Elects the active stops a trade at `p` (1e-9) reaches: they join the book at the boundary. */
+  private elect(p: number, t: number, k: number): void {
+    const orders = this.orders;
+    for (let n = 0; n < orders.length; n++) {
+      const o = orders[n];
+      if (o.state !== ACTIVE || o.kind !== STOP) continue;
+      if (o.order.side === 1 ? p < o.stopNano : p > o.stopNano) continue;
+      const order = o.order as StopOrder | StopLimitOrder;
+      order.trigger = { batch: this.batchOrdinal, tradeIndex: k, tradeTsNs: this.originNs! + BigInt(t), tradePriceTicks: p / this.tickNano };
+      o.kind = order.type === "stop" ? MARKET : LIMIT;
+      o.needsJoin = true;
+      this.stopCount--;
+    }
+  }
+
+  /** An event boundary: elected stops, crosses, l2 queue updates, market remainders, equity, onBook. */
   private boundary(): void {
     this.eventSerial++;
     const t = this.lastRecordOffset;
     this.now = t;
     this.view.refresh();
-    if (this.activeCount > 0) this.matchBoundary(t);
+    if (this.activeCount > 0 && this.hours.open) {
+      this.matcher.matchBoundary(this.orders, t, this.lastRecordIndex, this.view.bidNano, this.view.askNano);
+      this.compact();
+    }
     if (t >= this.nextEquityOffset) this.sampleEquity(t);
     if (!this.started) {
       if (t < this.startOffset) return;
-      this.started = true;
-      this.nextEquityOffset = (Math.floor(t / this.equityIntervalNs) + 1) * this.equityIntervalNs;
-      this.recordEquity(t, this.markTicks());
-      this.call("onStart", () => this.handlers.onStart(this.ctx));
+      this.start(t);
     }
     if (this.handlers.onQuote !== undefined) this.deliverQuote();
     const onBook = this.handlers.onBook;
@@ -398,9 +478,25 @@ export class BookBacktestEngine {
       try {
         onBook(this.ctx);
       } catch (error) {
-        throw strategyError("onBook", error);
+        throw this.strategyError("onBook", error);
       }
     }
+  }
+
+  /** The strategy starts at the boundary at `t`: equity, the calendar, onStart, onSessionOpen. */
+  private start(t: number): void {
+    this.started = true;
+    this.nextEquityOffset = (Math.floor(t / this.equityIntervalNs) + 1) * this.equityIntervalNs;
+    this.recordEquity(t, this.markTicks());
+    this.syncClock();
+    const session: TradingSession | null = this.hours.start(this.nowNs, this.account.instrument.lastTradeNs);
+    this.updateWake();
+    this.call("onStart", () => this.handlers.onStart(this.ctx));
+    if (session !== null) {
+      this.syncClock();
+      this.hours.openSession(session);
+    }
+    this.updateWake();
   }
 
   /** onQuote when the top of book differs from the one last delivered (NaN = side empty). */
@@ -420,41 +516,9 @@ export class BookBacktestEngine {
     this.call("onQuote", () => this.handlers.onQuote!(this.ctx));
   }
 
-  private matchBoundary(t: number): void {
-    const book = this.book;
-    const orders = this.orders;
-    const bid = this.view.bidNano;
-    const ask = this.view.askNano;
-    // A crossed real book is not matching (pre-open): the opposite side reaching us fills nothing.
-    const open = !(bid >= ask);
-    for (let n = 0; n < orders.length; n++) {
-      const o = orders[n];
-      if (o.state !== ACTIVE) continue;
-      if (o.order.type === "market") {
-        this.take(o, Number.NaN, t);
-        continue;
-      }
-      const buy = o.order.side === 1;
-      const opposite = buy ? ask : bid;
-      if (open && (buy ? opposite <= o.priceNano : opposite >= o.priceNano)) {
-        this.fill(o, this.remaining(o), o.priceNano / this.tickNano, t, this.lastRecordIndex, "opposite-cross", this.currentAhead(o));
-        continue;
-      }
-      if (this.fillModel === "l2-queue") {
-        const size = book.sizeAt(o.bookSide, o.priceNano);
-        const decrease = o.levelSize - size - o.traded;
-        if (decrease > 0) o.ahead = probQueueFront(this.queueProbability, o.ahead, o.levelSize - o.traded, decrease);
-        if (o.ahead > size) o.ahead = size;
-        o.levelSize = size;
-        o.traded = 0;
-      }
-    }
-    this.compact();
-  }
-
   // ---- our orders at the venue --------------------------------------------------------------
 
-  /** Orders whose latency elapsed reach the venue (book at the last boundary), in submission order. */
+  /** Orders whose latency elapsed by `t` reach the venue (book at the last boundary), in submission order. */
   private arrive(t: number): void {
     let next = Infinity;
     const orders = this.orders;
@@ -468,105 +532,26 @@ export class BookBacktestEngine {
       this.pendingCount--;
       o.state = ACTIVE;
       this.activeCount++;
-      this.join(o, o.arrival);
+      // A stop waits for its electing trade; market orders and limits meet the book.
+      if (o.kind === STOP) this.stopCount++;
+      else this.matcher.join(o, o.arrival, this.lastRecordIndex);
     }
     this.nextArrival = next;
     this.compact();
   }
 
-  private join(o: VenueOrder, t: number): void {
-    const order = o.order;
-    if (order.type === "market") {
-      this.take(o, Number.NaN, t);
-      return;
-    }
-    const tif = order.timeInForce;
-    if (tif === "FOK" && this.available(o) < this.remaining(o)) {
-      this.cancelOrder(o);
-      return;
-    }
-    const book = this.book;
-    const opposite = book.bestPrice(order.side === 1 ? SIDE.ASK : SIDE.BID);
-    if (order.side === 1 ? opposite <= o.priceNano : opposite >= o.priceNano) this.take(o, o.priceNano, t);
-    if (o.state !== ACTIVE) return;
-    if (tif === "IOC" || tif === "FOK") {
-      this.cancelOrder(o);
-      return;
-    }
-    if (this.fillModel === "l3-fifo") {
-      o.priority = book.queueClock();
-      // Every order resting now is ahead of a new priority: the whole level (no queue walk).
-      o.ahead = book.sizeAt(o.bookSide, o.priceNano);
-      o.aheadEvent = -1;
-    } else if (this.fillModel === "l2-queue") {
-      o.ahead = book.sizeAt(o.bookSide, o.priceNano);
-      o.levelSize = o.ahead;
-      o.traded = 0;
-    } else {
-      o.ahead = Number.NaN;
-    }
-    o.aheadAtJoin = o.ahead;
-  }
-
-  /** Contracts the opposite side offers within the order's limit (FOK check). */
-  private available(o: VenueOrder): number {
-    const buy = o.order.side === 1;
-    if (this.fillModel === "l1-quotes") {
-      const best = this.book.bestPrice(buy ? SIDE.ASK : SIDE.BID);
-      return best === best && (buy ? best <= o.priceNano : best >= o.priceNano) ? Infinity : 0;
-    }
-    const n = this.book.depth(buy ? SIDE.ASK : SIDE.BID, MAX_WALK, this.walkPrice, this.walkSize, this.walkCount);
-    let total = 0;
-    for (let k = 0; k < n; k++) {
-      const px = this.walkPrice[k];
-      if (buy ? px > o.priceNano : px < o.priceNano) break;
-      total += this.walkSize[k];
-    }
-    return total;
-  }
-
-  /** Takes liquidity from the opposite side within `limitNano` (NaN: no limit). */
-  private take(o: VenueOrder, limitNano: number, t: number): void {
-    const buy = o.order.side === 1;
-    const opposite = buy ? SIDE.ASK : SIDE.BID;
-    const index = this.lastRecordIndex;
-    // A crossed real book is not matching (pre-open): aggressive orders wait for it to uncross.
-    if (this.book.bestPrice(SIDE.BID) >= this.book.bestPrice(SIDE.ASK)) return;
-    if (this.fillModel === "l1-quotes") {
-      const best = this.book.bestPrice(opposite);
-      if (best !== best || (limitNano === limitNano && (buy ? best > limitNano : best < limitNano))) return;
-      this.fill(o, this.remaining(o), best / this.tickNano, t, index, "book-walk", Number.NaN);
-      return;
-    }
-    const n = this.book.depth(opposite, MAX_WALK, this.walkPrice, this.walkSize, this.walkCount);
-    for (let k = 0; k < n && o.state === ACTIVE; k++) {
-      const px = this.walkPrice[k];
-      if (limitNano === limitNano && (buy ? px > limitNano : px < limitNano)) break;
-      const q = Math.min(this.walkSize[k], this.remaining(o));
-      if (q > 0) this.fill(o, q, px / this.tickNano, t, index, "book-walk", Number.NaN);
-    }
-  }
-
-  private remaining(o: VenueOrder): number {
-    return o.order.qty - o.order.filledQty;
-  }
-
-  private currentAhead(o: VenueOrder): number {
-    if (this.fillModel === "l3-fifo") return this.book.sizeAhead(o.bookSide, o.priceNano, o.priority);
-    return o.ahead;
-  }
-
-  private fill(o: VenueOrder, qty: number, priceTicks: number, t: number, recordIndex: number, rule: BookFillRule, ahead: number): void {
+  fill(o: VenueOrder, qty: number, priceTicks: number, t: number, recordIndex: number, rule: BookFillRule, ahead: number): void {
     const order = o.order;
     if (qty <= 0 || o.state !== ACTIVE) return;
     if (!Number.isInteger(priceTicks)) throw new AppError("unprocessable", `Book price ${priceTicks * this.tickNano} (1e-9) is off the tick grid`);
-    if (order.type === "limit" && order.reduceOnly) {
+    if (order.type !== "market" && order.reduceOnly) {
       const pos = this.account.position.qty;
       if (Math.sign(pos) !== -order.side || qty > Math.abs(pos)) {
         this.cancelOrder(o);
         return;
       }
     }
+    this.now = t;
     order.filledQty += qty;
     this.workingQtySigned -= order.side * qty;
     if (order.filledQty === order.qty) {
@@ -577,32 +562,71 @@ export class BookBacktestEngine {
     }
     const tsNs = this.originNs! + BigInt(t);
     const fee = this.account.applyFill(order.side, qty, priceTicks, tsNs);
+    const trigger = order.type === "stop" || order.type === "stop-limit" ? order.trigger : null;
+    let reportNs = tsNs;
+    if (this.latency.hasResponseLeg) {
+      // One ordered channel: a report never overtakes an earlier one.
+      reportNs = tsNs + BigInt(this.latency.responseNs());
+      if (reportNs < this.lastReportNs) reportNs = this.lastReportNs;
+      this.lastReportNs = reportNs;
+    }
     const reason: FillReason = {
       model: this.fillModel,
       batch: this.batchOrdinal,
       tradeIndex: recordIndex,
       tradeTsNs: tsNs,
-      latencyNs: this.latencyNs,
+      latencyNs: o.entryLatencyNs,
       slippageTicks: 0,
       rule,
+      ...(trigger === null ? {} : { trigger: { ...trigger, stopPriceTicks: (order as StopOrder).stopPriceTicks } }),
+      ...(this.latency.hasResponseLeg ? { responseLatencyNs: Number(reportNs - tsNs) } : {}),
       ...(Number.isNaN(ahead) ? {} : { queuePosition: ahead }),
     };
     const fill: Fill = { id: this.nextFillId++, orderId: order.id, side: order.side, qty, priceTicks, tsNs, feeCents: fee, reason };
     this.fills.push(fill);
+    this.links.filled(o, qty, priceTicks);
     this.recordEquity(t, priceTicks);
+    if (this.latency.hasResponseLeg) {
+      this.queue.schedule(reportNs, { kind: "fill-report", fillIndex: this.fills.length - 1 });
+      this.updateWake();
+    } else {
+      this.deliverFill(fill);
+    }
+  }
+
+  private deliverFill(fill: Fill): void {
     if (this.handlers.onFill !== undefined) this.call("onFill", () => this.handlers.onFill!(this.ctx, fill));
   }
 
   /** Cancels an order; `atEnd`: the end-of-data cancellation, recorded in the result. */
-  private cancelOrder(o: VenueOrder, atEnd = false): void {
+  cancelOrder(o: VenueOrder, atEnd = false): void {
     if (o.state === DONE) return;
     if (o.state === PENDING) this.pendingCount--;
-    else this.activeCount--;
+    else {
+      this.activeCount--;
+      if (o.kind === STOP) this.stopCount--;
+    }
     o.state = DONE;
     this.dirty = true;
     o.order.status = "cancelled";
-    this.workingQtySigned -= o.order.side * this.remaining(o);
+    this.workingQtySigned -= o.order.side * remaining(o);
     if (atEnd) this.cancelled.push(o.order);
+  }
+
+  /** Cancels every working order, or only those that would fill as market orders (a close or halt). */
+  private cancelWorking(marketOnly: boolean): void {
+    for (const o of this.orders) if (!marketOnly || o.kind === MARKET) this.cancelOrder(o);
+    this.compact();
+  }
+
+  reduceOrder(o: VenueOrder, qty: number): void {
+    o.order.qty -= qty;
+    this.workingQtySigned -= o.order.side * qty;
+  }
+
+  growOrder(o: VenueOrder, qty: number): void {
+    o.order.qty += qty;
+    this.workingQtySigned += o.order.side * qty;
   }
 
   /** Drops finished orders (kept in place while loops may be iterating). */
@@ -621,42 +645,181 @@ export class BookBacktestEngine {
   /** Our order by id among the working ones (a strategy keeps few: a scan beats a map here). */
   private find(orderId: number): VenueOrder | undefined {
     const orders = this.orders;
-    for (let n = 0; n < orders.length; n++) if (orders[n].order.id === orderId) return orders[n];
+    for (let n = 0; n < orders.length; n++) if (orders[n].order.id === orderId && orders[n].state !== DONE) return orders[n];
     return undefined;
   }
 
-  private submit(order: MarketOrder | LimitOrder, priceNano: number): VenueOrder {
-    const o: VenueOrder = {
-      order,
-      state: PENDING,
-      arrival: this.now + this.latencyNs,
-      priceNano,
-      bookSide: order.side === 1 ? SIDE.BID : SIDE.ASK,
-      priority: 0,
-      ahead: Number.NaN,
-      aheadAtJoin: Number.NaN,
-      aheadEvent: -1,
-      consumed: 0,
-      filledInEvent: 0,
-      levelSize: 0,
-      traded: 0,
-    };
+  /** Queues an order for the venue at `now + latencyNs`. */
+  private submit(order: BookOrder, latencyNs: number): VenueOrder {
+    const o = newVenueOrder(order, this.now + latencyNs, latencyNs, this.tickNano);
     this.orders.push(o);
     this.pendingCount++;
     if (o.arrival < this.nextArrival) this.nextArrival = o.arrival;
+    if (o.arrival < this.wake) this.wake = o.arrival;
     this.workingQtySigned += order.side * order.qty;
     return o;
   }
 
-  private reject(order: LimitOrder, reason: OrderRejectReason): Readonly<Order> {
+  private reject(order: Order, reason: OrderRejectReason): void {
     order.status = "rejected";
+    this.rejected(order, reason);
+  }
+
+  /** Reports a refused request (a new order, or a modification: the order stays as it was). */
+  private rejected(order: Readonly<Order>, reason: OrderRejectReason): void {
     this.call("onOrderRejected", () => this.handlers.onOrderRejected?.(this.ctx, order, reason));
-    return order;
+  }
+
+  // ---- BookContextHost / LinkHost -----------------------------------------------------------
+
+  get nowNs(): bigint {
+    return (this.originNs ?? 0n) + BigInt(this.now);
+  }
+
+  nextOrderId(): number {
+    return this.orderIds++;
+  }
+
+  submitMarketOrder(order: MarketOrder): void {
+    if (this.stage === "finished") throw new AppError("strategy_failed", "Orders cannot be sent after the end of data");
+    if (this.closedReason !== null) this.reject(order, this.closedReason);
+    else this.submit(order, this.latency.entryNs());
+  }
+
+  submitRestingOrder(order: LimitOrder | StopOrder | StopLimitOrder, price1: number, price2: number): void {
+    const expiry = order.expireAtNs;
+    const nowNs = this.nowNs;
+    const reason: OrderRejectReason | null =
+      this.stage === "finished"
+        ? "not-accepting-orders"
+        : !isValidPriceTicks(price1) || !isValidPriceTicks(price2)
+          ? "invalid-price"
+          : (order.timeInForce === "GTD") !== (expiry !== undefined) || (expiry !== undefined && !(typeof expiry === "bigint" && expiry > nowNs))
+            ? "invalid-expiry"
+            : order.reduceOnly && !this.reduces(order.side, order.qty)
+              ? "reduce-only-would-increase"
+              : this.closedReason;
+    if (reason !== null) {
+      this.reject(order, reason);
+      return;
+    }
+    this.submit(order, this.latency.entryNs());
+    if (order.timeInForce === "GTD") this.scheduleExpiry(order.id, expiry!);
+    else if (order.timeInForce === "DAY") {
+      const closeNs = this.hours.dayCloseNs();
+      if (closeNs !== null) this.scheduleExpiry(order.id, closeNs);
+    }
+  }
+
+  submitExit(order: LimitOrder | StopOrder): VenueOrder {
+    return this.submit(order, 0);
+  }
+
+  private scheduleExpiry(orderId: number, atNs: bigint): void {
+    this.queue.schedule(atNs, { kind: "order-expiry", orderId });
+    this.updateWake();
+  }
+
+  /** Whether a fill of `qty` on `side` reduces |position| without reversing it. */
+  private reduces(side: Side, qty: number): boolean {
+    const position = this.account.position.qty;
+    return position * side < 0 && qty <= Math.abs(position);
+  }
+
+  cancel(orderId: number): boolean {
+    const o = this.find(orderId);
+    if (o === undefined) return false;
+    this.cancelOrder(o);
+    return true;
+  }
+
+  modify(orderId: number, change: OrderModification): boolean {
+    const o = this.find(orderId);
+    if (o === undefined || o.kind === MARKET) return false;
+    const order = o.order as LimitOrder | StopOrder | StopLimitOrder;
+    const elected = o.kind !== STOP;
+    const oldLimit = order.type === "stop" ? Number.NaN : order.limitPriceTicks;
+    const oldStop = order.type === "limit" ? Number.NaN : order.stopPriceTicks;
+    const limit = order.type === "stop" ? oldLimit : (change.priceTicks ?? oldLimit);
+    const stop = order.type === "limit" || elected ? oldStop : order.type === "stop" ? (change.stopTicks ?? change.priceTicks ?? oldStop) : (change.stopTicks ?? oldStop);
+    const qty = change.qty ?? order.qty;
+    const badPrice = (order.type !== "stop" && !isValidPriceTicks(limit)) || (order.type !== "limit" && !isValidPriceTicks(stop)) || (order.type === "limit" && change.stopTicks !== undefined);
+    if (badPrice || !isValidQty(qty) || qty <= order.filledQty) {
+      this.rejected(order, badPrice ? "invalid-price" : "invalid-quantity");
+      return false;
+    }
+    this.workingQtySigned += order.side * (qty - order.qty);
+    const losesPlace = (limit !== oldLimit && limit === limit) || (stop !== oldStop && stop === stop) || qty > order.qty;
+    order.qty = qty;
+    if (!losesPlace) {
+      if (o.state === ACTIVE && o.kind === LIMIT && this.fillModel === "l2-queue") o.levelSize = this.book.sizeAt(o.bookSide, o.priceNano);
+      return true;
+    }
+    if (order.type !== "stop") {
+      order.limitPriceTicks = limit;
+      o.priceNano = limit * this.tickNano;
+    }
+    if (order.type !== "limit") {
+      order.stopPriceTicks = stop;
+      o.stopNano = stop * this.tickNano;
+    }
+    if (o.state === ACTIVE) {
+      o.state = PENDING;
+      this.activeCount--;
+      if (o.kind === STOP) this.stopCount--;
+      this.pendingCount++;
+    }
+    o.needsJoin = false;
+    const latencyNs = this.latency.entryNs();
+    o.entryLatencyNs = latencyNs;
+    o.arrival = this.now + latencyNs;
+    if (o.arrival < this.nextArrival) this.nextArrival = o.arrival;
+    if (o.arrival < this.wake) this.wake = o.arrival;
+    return true;
+  }
+
+  attachBracket(entryOrderId: number, exits: BracketExits): boolean {
+    return this.links.attachBracket(this.find(entryOrderId), exits);
+  }
+
+  linkOco(orderIds: readonly number[], mode: OcoMode): boolean {
+    return this.links.linkOco(orderIds.map((id) => this.find(id)), mode);
+  }
+
+  setTimer(atNs: bigint, timerId: number): void {
+    if (this.handlers.onTimer === undefined) throw new AppError("strategy_failed", `Strategy "${this.strategyId}" sets a timer but has no onTimer handler`);
+    if (typeof atNs !== "bigint" || atNs < this.nowNs) throw new AppError("strategy_failed", `Timer ${timerId} is set in the past (${String(atNs)} < ${this.nowNs})`);
+    if (this.stage !== "running") return;
+    if (this.timers.has(timerId)) this.cancelTimer(timerId);
+    this.timers.set(timerId, atNs);
+    this.queue.schedule(atNs, { kind: "timer", timerId });
+    this.updateWake();
+  }
+
+  cancelTimer(timerId: number): boolean {
+    if (!this.timers.delete(timerId)) return false;
+    this.queue.remove((event) => event.kind === "timer" && event.timerId === timerId);
+    this.updateWake();
+    return true;
+  }
+
+  workingOrders(): Readonly<Order>[] {
+    return this.orders.filter((o) => o.state !== DONE).map((o) => ({ ...o.order }));
+  }
+
+  queueAhead(orderId: number): number {
+    const o = this.find(orderId);
+    if (o === undefined || o.state !== ACTIVE || o.kind !== LIMIT || o.needsJoin) return Number.NaN;
+    return this.matcher.currentAhead(o);
+  }
+
+  random(): number {
+    return this.rng.next();
   }
 
   // ---- results ------------------------------------------------------------------------------
 
-  private markTicks(): number {
+  markTicks(): number {
     if (this.lastTradeTicks === this.lastTradeTicks) return this.lastTradeTicks;
     const bid = this.book.bestPrice(SIDE.BID);
     return bid === bid ? bid / this.tickNano : 0;
@@ -681,8 +844,13 @@ export class BookBacktestEngine {
     try {
       run();
     } catch (error) {
-      throw strategyError(handler, error);
+      throw this.strategyError(handler, error);
     }
+  }
+
+  private strategyError(handler: string, error: unknown): AppError {
+    if (error instanceof AppError) return error;
+    return new AppError("strategy_failed", `Strategy handler ${handler} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   }
 
   snapshot(): BookEngineSnapshot {
@@ -693,6 +861,29 @@ export class BookBacktestEngine {
       equityCents: this.account.equityCents(mark),
       positionQty: this.account.position.qty,
     };
+  }
+
+  /** Closes the position at the mark (last trade price) outside the fill model: end of data, contract expiry. */
+  private closePosition(model: FillSource): void {
+    const qty = this.account.position.qty;
+    if (qty === 0) return;
+    const t = this.now;
+    const side: Side = qty > 0 ? -1 : 1;
+    const tsNs = this.originNs! + BigInt(t);
+    const order: MarketOrder = { id: this.orderIds++, side, qty: Math.abs(qty), type: "market", status: "filled", filledQty: Math.abs(qty), submittedAtNs: tsNs };
+    const priceTicks = this.markTicks();
+    const fee = this.account.applyFill(side, order.qty, priceTicks, tsNs);
+    this.fills.push({
+      id: this.nextFillId++,
+      orderId: order.id,
+      side,
+      qty: order.qty,
+      priceTicks,
+      tsNs,
+      feeCents: fee,
+      reason: { model, batch: this.batchOrdinal, tradeIndex: this.lastRecordIndex, tradeTsNs: tsNs, latencyNs: 0, slippageTicks: 0 },
+    });
+    this.recordEquity(t, priceTicks);
   }
 
   /** Ends the run: cancels working orders, closes a position at the last trade price, onEnd. */
@@ -707,32 +898,27 @@ export class BookBacktestEngine {
   }
 
   private end(): BacktestResult {
+    const t = this.lastRecordOffset;
+    // Scheduled events due at or before the last record still fire (not later ones).
+    while (this.queue.headOffset <= t) {
+      const { atNs, event } = this.queue.pop();
+      this.now = Number(atNs - this.originNs!);
+      this.fire(atNs, event);
+    }
     this.stage = "finished";
     for (const o of this.orders) this.cancelOrder(o, true);
     this.compact();
-    const t = this.lastRecordOffset;
     this.now = t;
-    const qty = this.account.position.qty;
-    if (qty !== 0) {
-      const side: Side = qty > 0 ? -1 : 1;
-      const tsNs = this.originNs! + BigInt(t);
-      const order: MarketOrder = { id: this.nextOrderId++, side, qty: Math.abs(qty), type: "market", status: "filled", filledQty: Math.abs(qty), submittedAtNs: tsNs };
-      const priceTicks = this.markTicks();
-      const fee = this.account.applyFill(side, order.qty, priceTicks, tsNs);
-      this.fills.push({
-        id: this.nextFillId++,
-        orderId: order.id,
-        side,
-        qty: order.qty,
-        priceTicks,
-        tsNs,
-        feeCents: fee,
-        reason: { model: "end-of-data", batch: this.batchOrdinal, tradeIndex: this.lastRecordIndex, tradeTsNs: tsNs, latencyNs: 0, slippageTicks: 0 },
-      });
-      this.recordEquity(t, priceTicks);
-    } else if (this.started) {
-      this.recordEquity(t, this.markTicks());
+    if (this.account.position.qty !== 0) this.closePosition("end-of-data");
+    else if (this.started) this.recordEquity(t, this.markTicks());
+    // Fill reports still in flight reach the strategy now, in order; nothing else fires any more.
+    while (this.queue.size > 0) {
+      const { atNs, event } = this.queue.pop();
+      if (event.kind !== "fill-report") continue;
+      this.now = Number(atNs - this.originNs!);
+      this.deliverFill(this.fills[event.fillIndex]);
     }
+    this.now = t;
     if (this.started) this.call("onEnd", () => this.handlers.onEnd?.(this.ctx));
     const trades = this.account.roundTrips.closed;
     return {
@@ -745,148 +931,7 @@ export class BookBacktestEngine {
       startingCashCents: this.account.startingCashCents,
       finalEquityCents: this.account.equityCents(this.markTicks()),
       finalPositionQty: this.account.position.qty,
+      ...(this.dailySettlement ? { settlements: this.hours.settlements } : {}),
     };
   }
-
-  // ---- strategy context ---------------------------------------------------------------------
-
-  private createContext(): BookStrategyContext {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context is a facade over the engine
-    const engine = this;
-    const account = this.account;
-    const position = {
-      get qty() {
-        return account.position.qty;
-      },
-      get avgEntryTicks() {
-        return account.position.avgEntryTicks;
-      },
-    };
-    const accountView = {
-      get equityCents() {
-        return account.equityCents(engine.markTicks());
-      },
-      get realisedCents() {
-        return account.realisedCents;
-      },
-      get unrealisedCents() {
-        return account.unrealisedCents(engine.markTicks());
-      },
-      get feesCents() {
-        return account.feesCents;
-      },
-    };
-    const unsupported = (what: string): never => {
-      throw new AppError("strategy_failed", `${what} is not supported by the book fill models yet`);
-    };
-    const ctx: BookStrategyContext = {
-      get timeNs() {
-        return (engine.originNs ?? 0n) + BigInt(engine.now);
-      },
-      instrument: account.instrument,
-      get trades() {
-        return engine.tradeTape;
-      },
-      get lastPriceTicks() {
-        return engine.lastTradeTicks;
-      },
-      position,
-      get workingQty() {
-        return engine.workingQtySigned;
-      },
-      account: accountView,
-      book: this.view,
-      submitMarket(side: Side, qty: number) {
-        assertOrderRequest(side, qty);
-        if (engine.stage === "finished") throw new AppError("strategy_failed", "Orders cannot be sent after the end of data");
-        const order: MarketOrder = { id: engine.nextOrderId++, side, qty, type: "market", status: "working", filledQty: 0, submittedAtNs: ctx.timeNs };
-        engine.submit(order, Number.NaN);
-        return order;
-      },
-      submitLimit(side: Side, qty: number, priceTicks: number, opts?: RestingOrderOptions) {
-        assertOrderRequest(side, qty);
-        const order: LimitOrder = {
-          id: engine.nextOrderId++,
-          side,
-          qty,
-          type: "limit",
-          status: "working",
-          filledQty: 0,
-          submittedAtNs: ctx.timeNs,
-          timeInForce: opts?.timeInForce ?? "GTC",
-          reduceOnly: opts?.reduceOnly ?? false,
-          limitPriceTicks: priceTicks,
-          marketable: false,
-        };
-        if (engine.stage === "finished") return engine.reject(order, "not-accepting-orders");
-        if (!isValidPriceTicks(priceTicks)) return engine.reject(order, "invalid-price");
-        if (order.timeInForce === "GTD") return engine.reject(order, "invalid-expiry");
-        if (order.reduceOnly) {
-          const pos = account.position.qty;
-          if (Math.sign(pos) !== -side || qty > Math.abs(pos)) return engine.reject(order, "reduce-only-would-increase");
-        }
-        engine.submit(order, priceTicks * engine.tickNano);
-        return order;
-      },
-      submitStop: () => unsupported("Stop orders"),
-      submitStopLimit: () => unsupported("Stop-limit orders"),
-      submitTrailingStop: () => unsupported("Trailing-stop orders"),
-      submitMarketIfTouched: () => unsupported("Market-if-touched orders"),
-      attachBracket: () => unsupported("Brackets"),
-      linkOco: () => unsupported("OCO links"),
-      setTimer: () => unsupported("Timer (setTimer)"),
-      cancelTimer: () => false,
-      marketOpen: true,
-      sessionDate: null,
-      cancel(orderId: number) {
-        const o = engine.find(orderId);
-        if (o === undefined || o.state === DONE) return false;
-        engine.cancelOrder(o);
-        return true;
-      },
-      modify(orderId: number, change: OrderModification) {
-        const o = engine.find(orderId);
-        if (o === undefined || o.state === DONE || o.order.type !== "limit") return false;
-        const order = o.order;
-        const price = change.priceTicks ?? order.limitPriceTicks;
-        const qty = change.qty ?? order.qty;
-        if (!isValidPriceTicks(price) || !isValidQty(qty) || qty <= order.filledQty) {
-          engine.call("onOrderRejected", () => engine.handlers.onOrderRejected?.(ctx, order, !isValidPriceTicks(price) ? "invalid-price" : "invalid-quantity"));
-          return false;
-        }
-        engine.workingQtySigned += order.side * (qty - order.qty);
-        const losesPlace = price !== order.limitPriceTicks || qty > order.qty;
-        order.qty = qty;
-        if (losesPlace) {
-          order.limitPriceTicks = price;
-          o.priceNano = price * engine.tickNano;
-          if (o.state === ACTIVE) {
-            o.state = PENDING;
-            engine.activeCount--;
-            engine.pendingCount++;
-          }
-          o.arrival = engine.now + engine.latencyNs;
-          if (o.arrival < engine.nextArrival) engine.nextArrival = o.arrival;
-        } else if (o.state === ACTIVE && engine.fillModel === "l2-queue") {
-          o.levelSize = engine.book.sizeAt(o.bookSide, o.priceNano);
-        }
-        return true;
-      },
-      workingOrders() {
-        return engine.orders.filter((o) => o.state !== DONE).map((o) => ({ ...o.order }));
-      },
-      random: () => this.random.next(),
-      queueAhead(orderId: number) {
-        const o = engine.find(orderId);
-        if (o === undefined || o.state !== ACTIVE || o.order.type !== "limit") return Number.NaN;
-        return engine.currentAhead(o);
-      },
-    };
-    return ctx as BookStrategyContext & StrategyContext;
-  }
-}
-
-function strategyError(handler: string, error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  return new AppError("strategy_failed", `Strategy handler ${handler} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

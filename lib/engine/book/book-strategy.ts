@@ -8,8 +8,10 @@
  *   onTrade  for every trade record (action T; `i` is 0 and ctx.trades holds that one trade),
  *            before the rest of its event reaches the book
  *
- * onStart, onFill, onEnd and onOrderRejected keep their meaning; onBar is not delivered by the book
- * engine (a strategy with bars is refused on book data).
+ * onStart, onFill (after the response latency, when the run has one), onEnd, onOrderRejected,
+ * onTimer and onSessionOpen/onSessionClose (calendar on) keep their meaning (book-engine.ts gives
+ * their order relative to the feed); onBar is not delivered by the book engine (a strategy with
+ * bars is refused on book data).
  */
 import type { Fill } from "../fill";
 import type { StrategyContext, StrategyHandlers } from "../strategy";
