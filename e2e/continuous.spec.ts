@@ -55,6 +55,8 @@ test.describe("continuous datasets with rolls", () => {
     await expect(cell.getByTestId("roll-marker")).toBeVisible();
     await expect(page.locator('[data-testid="coverage-cell"][data-roll]')).toHaveCount(1);
     await expect(page.locator('[data-testid="coverage-cell"][data-gap="true"]')).toHaveCount(0);
+    // The legend names the series' own rule and its resolved roll, not CME's generic calendar rule.
+    await expect(page.getByTestId("coverage-legend-roll")).toHaveText("roll rule calendar (8 days before expiry): first session traded in the next contract - 2025-03-13 MNQH5 → MNQM5");
     await screenshot(page, "continuous-dataset");
   });
 
@@ -73,6 +75,7 @@ test.describe("continuous datasets with rolls", () => {
     await expect(page.locator('[data-testid="coverage-cell"][data-session-date="2025-03-13"]')).toHaveAttribute("data-roll", "MNQH5-MNQM5");
     await expect(page.getByTestId("sum-contract")).toContainText("MNQH5 → MNQM5");
     await expect(page.getByTestId("sum-rolls")).toHaveText("1 roll: 2025-03-13 MNQH5 → MNQM5");
+    await expect(page.getByTestId("coverage-legend-roll")).toContainText("roll rule calendar (8 days before expiry)");
     await screenshot(page, "continuous-workflow-data");
 
     // A range that starts at the roll session opens at the roll instant: nothing to roll.
@@ -112,13 +115,51 @@ test.describe("continuous datasets with rolls", () => {
     expect(Math.abs(executed.closedQty)).toBe(1);
     expect(executed.fillIds).toHaveLength(2);
     // The round trip open at the roll ends there at the old contract's price and goes on in the new one.
-    const trades = result.trades as { entryNs: string; exitNs: string; side: number; qty: number; entryPrice: number; exitPrice: number; feesUsd: number }[];
+    const trades = result.trades as { seq: number; entryNs: string; exitNs: string; side: number; qty: number; entryPrice: number; exitPrice: number; feesUsd: number }[];
     const k = trades.findIndex((t) => t.exitNs === ROLL_NS);
     expect(k).toBeGreaterThanOrEqual(0);
     expect(trades[k].exitPrice).toBe(executed.fromPriceTicks * 0.25);
     expect(trades[k + 1]).toMatchObject({ entryNs: ROLL_NS, side: trades[k].side, qty: 1, entryPrice: executed.toPriceTicks * 0.25 });
     // The next quarter trades above the front (synthetic carry): the roll is not at one price.
     expect(executed.toPriceTicks).not.toBe(executed.fromPriceTicks);
+
+    // The Rolls panel (Overview): the schedule, and the executed roll with its prices, difference and fees.
+    const rolls = page.getByTestId("rolls-panel");
+    await expect(rolls).toBeVisible();
+    await expect(rolls.getByTestId("roll-schedule-rule")).toHaveText("calendar (8 days before expiry)");
+    await expect(rolls.getByTestId("roll-schedule-chain")).toHaveText("MNQH5 → MNQM5");
+    await expect(rolls.getByTestId("roll-schedule-point")).toHaveText("2025-03-13 MNQH5 → MNQM5 at the session open, 2025-03-12 17:00:00 CT");
+    const rollRow = rolls.getByTestId("roll-row");
+    await expect(rollRow).toHaveCount(1);
+    await expect(rollRow).toContainText("MNQH5 → MNQM5");
+    await expect(rollRow).toContainText("2025-03-12 17:00:00");
+    await expect(rollRow.getByTestId("roll-position")).toHaveText(`1 ${executed.closedQty > 0 ? "long" : "short"}`);
+    // MNQ: 0.25 points per tick.
+    const points = (ticks: number) => (ticks * 0.25).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    await expect(rollRow).toContainText(points(executed.fromPriceTicks));
+    await expect(rollRow).toContainText(points(executed.toPriceTicks));
+    const diff = executed.toPriceTicks - executed.fromPriceTicks;
+    const plus = diff > 0 ? "+" : "";
+    await expect(rollRow.getByTestId("roll-difference")).toHaveText(`${plus}${points(diff)} pts · ${plus}${diff.toLocaleString("en-US")} ticks`);
+    // The workflow left the fee empty: MNQ's default $0.57 per contract per side, 2 sides x 1 contract.
+    await expect(rollRow.getByTestId("roll-fees")).toHaveText("$1.14");
+    await expect(rolls.getByTestId("roll-fee-note")).toContainText("MNQ contract default");
+    await expect(rollRow).toContainText(executed.fillIds.map((f: number) => `#${f}`).join(", "));
+    await rolls.scrollIntoViewIfNeeded();
+    await screenshot(page, "continuous-run-rolls");
+
+    // The trade list marks the round trip closed by the roll and the one it opened (exits from the roll session on, by entry).
+    await page.goto(`/runs/${id}?view=trades&from=2025-03-13&sort=entry&dir=asc`);
+    await expect(page.getByTestId("trades-table")).toBeVisible();
+    const closedByRoll = page.locator(`[data-testid="trade-list-row"][data-seq="${trades[k].seq}"]`);
+    const openedByRoll = page.locator(`[data-testid="trade-list-row"][data-seq="${trades[k + 1].seq}"]`);
+    await expect(closedByRoll.getByTestId("trade-roll-exit")).toHaveText("roll");
+    await expect(closedByRoll.getByTestId("trade-roll-entry")).toHaveCount(0);
+    await expect(openedByRoll.getByTestId("trade-roll-entry")).toHaveText("roll");
+    await expect(openedByRoll.getByTestId("trade-roll-exit")).toHaveCount(0);
+    await expect(page.getByTestId("trade-roll-exit")).toHaveCount(1);
+    await expect(page.getByTestId("trade-roll-entry")).toHaveCount(1);
+    await screenshot(page, "continuous-run-trades");
   });
 
   test("a book fill model named in the URL falls back to l1-trades, with a notice", async ({ page }) => {

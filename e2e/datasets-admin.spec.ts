@@ -18,7 +18,7 @@ test.describe("datasets for admins: browser upload with live import progress, ru
     await expect(page.getByTestId("datasets-table")).toBeVisible(); // hydrated, datasets loaded
     await page.getByTestId("import-files-input").setInputFiles(DBN);
     await expect(panel.getByTestId("import-selected-files")).toContainText("test_data.trades.v3.dbn.zst");
-    await page.getByTestId("import-dataset").fill("esh1-e2e");
+    await page.getByTestId("import-dataset").fill("upload-esh1");
     await expect(page.getByTestId("import-dataset-hint")).toHaveText("A new dataset.");
     await expect(page.getByTestId("import-rules")).toBeVisible();
     await screenshot(page, "datasets-import-form");
@@ -33,7 +33,7 @@ test.describe("datasets for admins: browser upload with live import progress, ru
     await expect(page.getByTestId("import-live-percent")).toHaveText("100%");
     await expect(page.getByRole("progressbar", { name: "Import progress" })).toHaveAttribute("aria-valuenow", "100");
     // The new dataset is listed.
-    await expect(page.locator('[data-testid="dataset-row"][data-dataset-name="esh1-e2e"]')).toBeVisible();
+    await expect(page.locator('[data-testid="dataset-row"][data-dataset-name="upload-esh1"]')).toBeVisible();
     await screenshot(page, "datasets-import-done");
 
     await page.getByTestId("import-report-link").click();
@@ -46,7 +46,7 @@ test.describe("datasets for admins: browser upload with live import progress, ru
     await screenshot(page, "import-job-report");
 
     // The dataset: one session of ES data, its rules (set at import) shown and editable.
-    await page.goto("/datasets/esh1-e2e");
+    await page.goto("/datasets/upload-esh1");
     await expect(page.getByTestId("dataset-view")).toBeVisible();
     await expect(page.locator('[data-testid="coverage-cell"][data-session-date="2020-12-28"]')).toHaveAttribute("data-gap", "false");
     const rules = page.getByTestId("validation-rules-panel");
@@ -64,17 +64,17 @@ test.describe("datasets for admins: browser upload with live import progress, ru
     writeFileSync(bogus, "these are meeting notes, not trades\n".repeat(10));
     await signIn(page, E2E_ADMIN);
     await page.goto("/datasets");
-    await expect(page.locator('[data-testid="dataset-row"][data-dataset-name="esh1-e2e"]')).toBeVisible();
+    await expect(page.locator('[data-testid="dataset-row"][data-dataset-name="upload-esh1"]')).toBeVisible();
     await page.getByTestId("import-files-input").setInputFiles(bogus);
-    await page.getByTestId("import-dataset").fill("esh1-e2e");
-    await expect(page.getByTestId("import-dataset-hint")).toContainText("Adds to esh1-e2e");
+    await page.getByTestId("import-dataset").fill("upload-esh1");
+    await expect(page.getByTestId("import-dataset-hint")).toContainText("Adds to upload-esh1");
     await expect(page.getByTestId("import-rules")).toHaveCount(0);
     await page.getByRole("button", { name: "Upload and import" }).click();
     await expect(page.getByTestId("import-progress")).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
     await expect(page.getByTestId("import-error")).toContainText("Cannot tell the format of notes.txt");
     await expect(page.getByTestId("import-error")).toContainText("dataset is unchanged");
     await screenshot(page, "datasets-import-failed");
-    const dataset = await (await page.request.get("/api/datasets/esh1-e2e")).json();
+    const dataset = await (await page.request.get("/api/datasets/upload-esh1")).json();
     expect(dataset.recordCount).toBe(2);
   });
 
@@ -132,13 +132,13 @@ test.describe("datasets for admins: browser upload with live import progress, ru
     await analyst.goto("/datasets");
     await expect(analyst.getByTestId("datasets-table")).toBeVisible();
     await expect(analyst.getByTestId("import-data-panel")).toHaveCount(0);
-    await analyst.goto("/datasets/esh1-e2e");
+    await analyst.goto("/datasets/upload-esh1");
     await expect(analyst.getByTestId("rules-readonly")).toBeVisible();
     await expect(analyst.getByRole("button", { name: "Save rules" })).toHaveCount(0);
     await expect(analyst.getByRole("button", { name: "Delete dataset" })).toHaveCount(0);
     const upload = await analyst.request.post("/api/imports/jobs", { multipart: { dataset: "sneaky", files: { name: "a.dbn", mimeType: "application/octet-stream", buffer: Buffer.from("x") } } });
     expect(upload.status()).toBe(403);
-    const patch = await analyst.request.patch("/api/datasets/esh1-e2e", { data: { validationRules: { outsideSession: "keep" } } });
+    const patch = await analyst.request.patch("/api/datasets/upload-esh1", { data: { validationRules: { outsideSession: "keep" } } });
     expect(patch.status()).toBe(403);
     await screenshot(analyst, "datasets-analyst");
     await context.close();

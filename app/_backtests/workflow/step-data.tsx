@@ -99,7 +99,7 @@ export function StepData({
             <ErrorAlert error={detail.error} title="Could not load the coverage" />
           </div>
         )}
-        {coverage && <CoverageCalendar coverage={coverage} />}
+        {coverage && <CoverageCalendar coverage={coverage} dataset={loaded} />}
       </section>
 
       <fieldset className="space-y-2">

@@ -1,6 +1,7 @@
 "use client";
 import type { Coverage, SessionCoverage } from "@/lib/data/coverage";
 import { formatInt } from "@/lib/ui/format";
+import { coverageRollLegend } from "@/lib/ui/rolls-view";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri"];
 
@@ -14,10 +15,12 @@ function weekOf(date: string): string {
 /**
  * One row per week, one cell per session date (Mon-Fri; a session opens the evening before).
  * Cell shade grows with the tick count; sessions of the calendar without data are red (they must
- * stand out: a gap biases every backtest over it); holiday sessions are outlined amber; calendar
- * roll dates (roll-schedule.ts) carry a violet "roll" marker naming the contracts.
+ * stand out: a gap biases every backtest over it); holiday sessions are outlined amber; roll dates
+ * carry a violet "roll" marker naming the contracts: for a single dataset CME's calendar-rule dates
+ * (roll-schedule.ts), for a continuous one (pass `dataset`) its own resolved rolls, and the legend
+ * names its rule.
  */
-export function CoverageCalendar({ coverage }: { coverage: Coverage }) {
+export function CoverageCalendar({ coverage, dataset }: { coverage: Coverage; dataset?: { kind: string; rollRule: unknown } }) {
   if (coverage.sessions.length === 0) return <p className="px-3 py-6 text-sm text-zinc-500">No data.</p>;
   const max = Math.max(1, ...coverage.sessions.map((s) => s.ticks));
   const rolls = new Map(coverage.rolls.map((r) => [r.sessionDate, r]));
@@ -98,7 +101,7 @@ export function CoverageCalendar({ coverage }: { coverage: Coverage }) {
         </li>
         <li className="flex items-center gap-1.5">
           <span aria-hidden className="inline-block h-3 w-5 rounded-sm border-l-4 border-violet-400 bg-violet-500/30" />
-          calendar roll: first session of the next contract (8 days before the front contract&apos;s expiry, CME convention)
+          <span data-testid="coverage-legend-roll">{coverageRollLegend(dataset, coverage.rolls)}</span>
         </li>
       </ul>
     </div>

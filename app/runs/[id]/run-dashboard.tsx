@@ -5,7 +5,7 @@
  * (`?view=trades&trade=12&tz=utc&sort=pnl&dir=desc&page=2`, see lib/ui/dashboard-url.ts).
  */
 import { useQuery } from "@tanstack/react-query";
-import { useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useMemo, useRef, type KeyboardEvent, type ReactNode } from "react";
 import { BreakdownChart } from "@/lib/ui/breakdown-chart";
 import { DailyHeatmap } from "@/lib/ui/daily-heatmap";
 import { dashboardApi, dashboardKeys, type ResultAccess } from "@/lib/ui/dashboard-api";
@@ -15,18 +15,22 @@ import { ErrorAlert } from "@/lib/ui/error-alert";
 import { formatInt } from "@/lib/ui/format";
 import { MonthlyReturnsTable } from "@/lib/ui/monthly-table";
 import { PnlHistogramChart } from "@/lib/ui/pnl-histogram-chart";
+import { rollInstants } from "@/lib/ui/rolls-view";
 import { useDashboardUrl } from "@/lib/ui/use-dashboard-url";
+import { RollsPanel } from "./rolls-panel";
 import { RunOverview, type DashboardResult } from "./run-results";
 import { TradeChartPanel } from "./trade-chart-panel";
 import { TradesPanel } from "./trades-panel";
 
 const TAB_LABELS: Record<DashboardView, string> = { overview: "Overview", analysis: "Calendar & breakdowns", trades: "Trades" };
 
-export function RunDashboard({ access, result }: { access: ResultAccess; result: DashboardResult }) {
+/** `config`: the run's configuration (the Rolls panel reads its fee per side; absent: the contract default). */
+export function RunDashboard({ access, result, config }: { access: ResultAccess; result: DashboardResult; config?: unknown }) {
   const { state, navigate } = useDashboardUrl();
   // A link with only `?trade=12` opens the trade.
   const view: DashboardView = state.trade !== null && state.view === "overview" ? "trades" : state.view;
   const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const rolledAt = useMemo(() => rollInstants(result.metrics.rolls), [result.metrics.rolls]);
 
   function selectTab(next: DashboardView, focus = false) {
     // Leaving the trades view closes the open trade (a bare `?trade=` would reopen that view).
@@ -75,7 +79,12 @@ export function RunDashboard({ access, result }: { access: ResultAccess; result:
       </div>
 
       <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
-        {view === "overview" && <RunOverview result={result} onShowTrades={() => selectTab("trades")} />}
+        {view === "overview" && (
+          <div className="space-y-4">
+            <RunOverview result={result} onShowTrades={() => selectTab("trades")} />
+            {result.metrics.rollSchedule && <RollsPanel schedule={result.metrics.rollSchedule} rolls={result.metrics.rolls} config={config} />}
+          </div>
+        )}
         {view === "analysis" && <AnalysisView access={access} result={result} onSelectDay={(date) => navigate({ view: "trades", trades: { from: date, to: date } }, "push")} />}
         {view === "trades" && (
           <div className="space-y-3">
@@ -84,6 +93,7 @@ export function RunDashboard({ access, result }: { access: ResultAccess; result:
               access={access}
               query={state.trades}
               selectedSeq={state.trade}
+              rollInstants={rolledAt}
               onQuery={(patch) => navigate({ trades: patch })}
               onOpenTrade={(seq) => {
                 navigate({ trade: seq }, "push");

@@ -122,7 +122,7 @@ export function RunView({ initialRun, isOwner = false }: { initialRun: RunDto; i
                   <ErrorAlert error={result.error} title="Could not load the results" />
                 </div>
               )}
-              {result.data && <RunDashboard access={{ runId: run.id }} result={result.data} />}
+              {result.data && <RunDashboard access={{ runId: run.id }} result={result.data} config={run.config} />}
             </section>
           )}
         </div>

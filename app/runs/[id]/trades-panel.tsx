@@ -4,6 +4,8 @@
  * a virtualised body (only the visible rows are in the DOM, so a 1,000-row page scrolls smoothly)
  * and keyboard navigation: the table is one tab stop; ArrowUp/ArrowDown/PageUp/PageDown/Home/End
  * move the selected row, Enter (or a click) opens that trade's price chart (`?trade=<seq>`).
+ * Continuous datasets: a round trip that enters or exits at a roll instant carries a "roll" badge
+ * there (the roll's fills close it in the old contract and open the next in the new one).
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -14,9 +16,11 @@ import { dashboardApi, dashboardKeys, type ResultAccess } from "@/lib/ui/dashboa
 import { useDisplayZone } from "@/lib/ui/display-zone";
 import { ErrorAlert } from "@/lib/ui/error-alert";
 import { formatDuration, formatInt, formatPrice, formatSignedUsd, pnlClass } from "@/lib/ui/format";
+import { tradeRollMarks } from "@/lib/ui/rolls-view";
 
 const ROW_HEIGHT = 30;
 const COLUMNS = 9;
+const NO_ROLLS: ReadonlySet<string> = new Set();
 
 interface Props {
   access: ResultAccess;
@@ -24,9 +28,11 @@ interface Props {
   selectedSeq: number | null;
   onQuery: (patch: Partial<TradesQuery>) => void;
   onOpenTrade: (seq: number) => void;
+  /** Instants (ns) of the run's rolls that moved a position (lib/ui/rolls-view.ts rollInstants). */
+  rollInstants?: ReadonlySet<string>;
 }
 
-export function TradesPanel({ access, query, selectedSeq, onQuery, onOpenTrade }: Props) {
+export function TradesPanel({ access, query, selectedSeq, onQuery, onOpenTrade, rollInstants = NO_ROLLS }: Props) {
   const tz = useDisplayZone();
   const page = useQuery({
     queryKey: dashboardKeys.trades(access, query),
@@ -138,6 +144,7 @@ export function TradesPanel({ access, query, selectedSeq, onQuery, onOpenTrade }
               const t = trades[item.index];
               const isActive = item.index === active;
               const isOpen = t.seq === selectedSeq;
+              const rolled = tradeRollMarks(t, rollInstants);
               return (
                 <tr
                   key={t.seq}
@@ -160,10 +167,12 @@ export function TradesPanel({ access, query, selectedSeq, onQuery, onOpenTrade }
                   <td className="cell-num">{formatInt(t.qty)}</td>
                   <td className="text-zinc-300" data-testid="trade-entry-time" title={tz.ns(t.entryNs)}>
                     {tz.ns(t.entryNs, { zone: false })}
+                    {rolled.entry && <RollBadge at="entry" />}
                   </td>
                   <td className="cell-num">{formatPrice(t.entryPrice)}</td>
                   <td className="text-zinc-300" title={tz.ns(t.exitNs)}>
                     {tz.ns(t.exitNs, { zone: false })}
+                    {rolled.exit && <RollBadge at="exit" />}
                   </td>
                   <td className="cell-num">{formatPrice(t.exitPrice)}</td>
                   <td className="cell-num text-zinc-300">{t.durationMs < 1000 ? `${Math.round(t.durationMs)} ms` : formatDuration(t.durationMs)}</td>
@@ -196,6 +205,18 @@ export function TradesPanel({ access, query, selectedSeq, onQuery, onOpenTrade }
         <span className="text-zinc-400">↑/↓ select a trade · Enter opens its chart</span>
       </nav>
     </div>
+  );
+}
+
+function RollBadge({ at }: { at: "entry" | "exit" }) {
+  return (
+    <span
+      className="ml-1.5 rounded-sm bg-violet-500/30 px-1 text-[10px] font-semibold text-violet-200"
+      title={at === "exit" ? "Closed by a contract roll (old contract's last price)" : "Opened by a contract roll (new contract's first price)"}
+      data-testid={`trade-roll-${at}`}
+    >
+      roll
+    </span>
   );
 }
 

@@ -27,7 +27,7 @@ export function SharedRunView({ run, runId, token }: { run: SharedRunDto; runId:
               Results
             </h2>
           </div>
-          <RunDashboard access={{ runId, shareToken: token }} result={run.result} />
+          <RunDashboard access={{ runId, shareToken: token }} result={run.result} config={run.config} />
         </section>
         <RunConfig run={run} resultHash={run.result.resultHash} statisticsVersion={run.result.statistics?.version ?? null} />
       </div>
