@@ -201,12 +201,12 @@ describe("import of vendor formats", () => {
       expect(rows).toEqual([{ i: 1, payload: { file: "MNQ 03-25.saturday.txt", line: "20250308 120000 0000000;21000;1", price: 21000, size: 1, side: 0 } }]);
     });
 
-    it("refuses minute bars and empty files with a clear error", async () => {
+    it("imports minute bars as a bar dataset (test/bar-import.test.ts) and refuses empty files with a clear error", async () => {
       const bars = write("MNQ 03-25.bars.txt", "20250303 143000;21234.25;21240;21230;21235.5;120\n20250303 143100;21235.5;21236;21230;21231;80\n20250303 143200;21231;21232;21229;21230;50\n");
-      await expect(importTrades(db.prisma, db.pool, { files: [bars], dataset: "nt-bars" })).rejects.toThrow(/minute bars \(3 bar lines\), not tick data/);
+      expect(await importTrades(db.prisma, db.pool, { files: [bars], dataset: "nt-bars" })).toMatchObject({ schema: "ohlcv-1m", read: 3, accepted: 3 });
       const empty = write("MNQ 03-25.empty.txt", "");
       await expect(importTrades(db.prisma, db.pool, { files: [empty], dataset: "nt-empty" })).rejects.toThrow(/MNQ 03-25.empty.txt is empty: nothing to import/);
-      expect(await db.prisma.dataset.count({ where: { name: { in: ["nt-bars", "nt-empty"] } } })).toBe(0);
+      expect(await db.prisma.dataset.count({ where: { name: { in: ["nt-bars", "nt-empty"] } } })).toBe(1);
     });
 
     it("cancels cleanly: nothing written, the attempt recorded as cancelled", async () => {

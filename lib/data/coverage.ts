@@ -1,6 +1,6 @@
 /**
  * Coverage of a dataset against the exchange calendar: for every CME session date between the
- * dataset's first and last tick, how many ticks it holds, so gaps (a session without data) stand
+ * dataset's first and last tick, how many ticks it holds (bars, for a bar dataset), so gaps (a session without data) stand
  * out; plus the calendar-rule roll dates of the dataset's instrument that fall in the range (CME
  * convention, lib/market/roll-schedule.ts: the first session on or after the front contract's
  * expiry session date minus 8 calendar days - the Thursday of the week before expiry).
@@ -9,6 +9,7 @@ import type pg from "pg";
 import { sessionDate, sessionsBetween, type SessionKind } from "../market/session-calendar";
 import { buildRollSchedule, DEFAULT_DAYS_BEFORE_EXPIRY } from "../market/roll-schedule";
 import { countTradesInRanges } from "./tick-blocks";
+import { countBarsInRanges, isBarSchema } from "./bar-store";
 
 export interface SessionCoverage {
   sessionDate: string;
@@ -52,7 +53,7 @@ export function rollDatesBetween(root: string, fromDate: string, toDate: string)
 
 export async function datasetCoverage(
   db: pg.Pool,
-  dataset: { id: number; instrument: string; startNs: bigint | null; endNs: bigint | null; recordCount: number },
+  dataset: { id: number; instrument: string; startNs: bigint | null; endNs: bigint | null; recordCount: number; schema?: string },
   calendarVersion: string,
 ): Promise<Coverage> {
   if (dataset.startNs === null || dataset.endNs === null) {
@@ -61,7 +62,9 @@ export async function datasetCoverage(
   const startMs = Number(dataset.startNs / 1_000_000n);
   const endMs = Number(dataset.endNs / 1_000_000n);
   const sessions = sessionsBetween(sessionDate(startMs), sessionDate(endMs));
-  const counts = await countTradesInRanges(
+  // A bar dataset (schema ohlcv-*) counts its bars by start instead of ticks.
+  const countInRanges = isBarSchema(dataset.schema) ? countBarsInRanges : countTradesInRanges;
+  const counts = await countInRanges(
     db,
     dataset.id,
     sessions.map((s) => ({ fromNs: s.openNs, toNs: s.closeNs })),

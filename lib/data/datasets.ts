@@ -14,6 +14,7 @@ import { generateTrades, generatorVersion } from "./demo-generator";
 import { deleteTrades, ensureTradePartitions, writeTrades } from "./tick-blocks";
 import { withTransaction } from "../db/transaction";
 import { datasetCoverage, type Coverage } from "./coverage";
+import { barIntervalOf } from "./bar-store";
 import { calendarVersion, sessionsBetween } from "../market/session-calendar";
 import { trimTradeColumns, tsRecvNsAt } from "../market/trade-columns";
 import { validationRulesSchema, type ValidationRules } from "./import/trade-validation";
@@ -48,6 +49,8 @@ export interface DatasetDto {
   kind: string;
   /** Dated contract of a single dataset (e.g. "MNQH5"), null for a root or a continuous dataset. */
   contract: string | null;
+  /** Bar interval (s) of a bar dataset (schema ohlcv-1s/1m/1h/1d, lib/data/bar-store.ts), else null. */
+  barIntervalS: number | null;
   /** Roll rule of a continuous dataset, else null. */
   rollRule: unknown;
 }
@@ -94,6 +97,7 @@ function toDatasetDto(d: DatasetRow): DatasetDto {
     createdAt: d.createdAt.toISOString(),
     kind: d.kind,
     contract: d.kind === "single" ? datasetContract(d.provenance) : null,
+    barIntervalS: barIntervalOf(d.schema),
     rollRule: d.rollRule ?? null,
   };
 }
@@ -136,7 +140,7 @@ export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Pro
   const dataset = toDatasetDto(row);
   const coverage = await datasetCoverage(
     pool,
-    { id: row.id, instrument: dataset.instrument, startNs: row.startNs, endNs: row.endNs, recordCount: dataset.recordCount },
+    { id: row.id, instrument: dataset.instrument, startNs: row.startNs, endNs: row.endNs, recordCount: dataset.recordCount, schema: row.schema },
     calendarVersion,
   );
   // A continuous dataset has no ticks of its own: its coverage counts the components' (continuous-datasets.ts).

@@ -133,6 +133,13 @@ describe("fill models per dataset", () => {
     expect(fillModelHelp({ kind: "single", schema: "trades" })).toBe("This dataset holds trades only: fills are simulated from trade prints (l1-trades).");
     expect(fillModelHelp({ kind: "single", schema: "mbo" })).toBe("Models supported by mbo data.");
   });
+
+  it("offers no fill model for a bar dataset, and says why", () => {
+    expect(fillModelsForDataset({ kind: "single", schema: "ohlcv-1m" }, API_MODELS)).toEqual([]);
+    expect(fillModelHelp({ kind: "single", schema: "ohlcv-1m" })).toMatch(/^This dataset holds ohlcv-1m bars: bar datasets cannot drive the tick engine/);
+    const { notices } = resolveChoices({ ...DEFAULT_STATE, dataset: "nt-bars" }, { datasets: [{ name: "nt-bars", schema: "ohlcv-1m" }], strategies: [], apiFillModels: API_MODELS }, () => "");
+    expect(notices).toEqual([fillModelHelp({ kind: "single", schema: "ohlcv-1m" })]);
+  });
 });
 
 describe("resolving a URL's fill model against a continuous dataset", () => {

@@ -131,19 +131,25 @@ export function describeRollsInRange(rolls: readonly WorkflowRoll[]): string {
 /**
  * The fill models to offer for a dataset: a continuous dataset holds trades only and its runs
  * roll on trade prices, so only l1-trades (the API refuses any other); a single dataset gets what
- * its schema supports (workflow-estimate.ts offeredFillModels).
+ * its schema supports (workflow-estimate.ts offeredFillModels). A bar dataset (schema ohlcv-*,
+ * lib/data/bar-store.ts) gets none: bars cannot drive the tick engine (the API refuses the run).
  */
 export function fillModelsForDataset(dataset: Pick<DatasetKindFields, "kind" | "schema">, apiModels: readonly string[]): string[] {
+  if (isBarDataset(dataset)) return [];
   if (isContinuous(dataset)) return apiModels.filter((m) => m === "l1-trades");
   return offeredFillModels(dataset.schema, apiModels);
 }
 
 /** Why a fill model is limited, for the fill model's help text. */
 export function fillModelHelp(dataset: Pick<DatasetKindFields, "kind" | "schema"> | undefined): string {
+  if (dataset && isBarDataset(dataset)) return `This dataset holds ${dataset.schema} bars: bar datasets cannot drive the tick engine, so no fill model applies - choose a dataset of trades, quotes or MBO.`;
   if (dataset && isContinuous(dataset)) return "A continuous series holds trades only and rolls on trade prices: fills are simulated from trade prints (l1-trades).";
   if (dataset?.schema === "trades") return "This dataset holds trades only: fills are simulated from trade prints (l1-trades).";
   return `Models supported by ${dataset?.schema ?? "this"} data.`;
 }
+
+/** A bar dataset (schema ohlcv-1s/1m/1h/1d): no engine runs on it. */
+export const isBarDataset = (dataset: Pick<DatasetKindFields, "schema">): boolean => /^ohlcv-/.test(dataset.schema);
 
 /** The `continuous` part of a dataset detail (GET /api/datasets/:name), null for a single dataset. */
 export function continuousOf(detail: unknown): WorkflowContinuous | null {

@@ -5,7 +5,7 @@
 import { coerceParams, type FieldIssue, type ParamField } from "./strategy-params";
 import { checkField, checkRangeOrder, type CheckedField, type WorkflowState, type WorkflowStep } from "./workflow-state";
 import type { ResolvedRange } from "./workflow-estimate";
-import { fillModelsForDataset } from "./workflow-datasets";
+import { fillModelHelp, fillModelsForDataset } from "./workflow-datasets";
 import { executionConfig, executionFields, executionIssues } from "./workflow-execution";
 
 export interface RequestContext {
@@ -116,7 +116,8 @@ export function resolveChoices(state: WorkflowState, lists: ChoiceLists, default
   }
   if (dataset) {
     const supported = new Set(fillModelsForDataset({ kind: dataset.kind ?? "single", schema: dataset.schema }, lists.apiFillModels));
-    if (!supported.has(next.fill)) {
+    if (supported.size === 0) notices.push(fillModelHelp({ kind: dataset.kind ?? "single", schema: dataset.schema }));
+    else if (!supported.has(next.fill)) {
       const fallback = lists.apiFillModels.find((m) => supported.has(m)) ?? "l1-trades";
       const why = dataset.kind === "continuous" ? "a continuous series" : `${dataset.schema} data`;
       notices.push(`Fill model ${next.fill} is not available for ${dataset.name} (${why}); using ${fallback}.`);

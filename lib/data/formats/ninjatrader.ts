@@ -10,8 +10,9 @@
  * Side: "Last" files carry none (0). With bid and ask, the quote rule: last >= ask -> buy
  * aggressor, last <= bid -> sell aggressor, otherwise unknown (0).
  * Many trades share one timestamp: file order is kept, nothing is de-duplicated.
- * Minute bars are not tick data and Tickbench stores trades only: a file made of bar lines is
- * refused with the number of bar lines (a bar line among tick lines is "malformed").
+ * Minute bars are not tick data: the tick parser refuses a file made of bar lines (a bar line among
+ * tick lines is "malformed"); bar files go to the bar importer (lib/data/import/import-bars.ts),
+ * which reads each line with `parseNinjaTraderBar` below.
  * The instrument comes from the file name ("MNQ 12-25.Last.txt" -> MNQZ5) unless given. Pure.
  */
 import { AppError } from "../../errors";
@@ -71,10 +72,47 @@ export class NinjaTraderParser implements LineParser {
     if (this.bars > 0 && this.ticks === 0) {
       throw new AppError(
         "unprocessable",
-        `${file} holds NinjaTrader minute bars (${this.bars} bar lines), not tick data: Tickbench stores trades only - export the instrument's "Last" ticks instead`,
+        `${file} holds NinjaTrader minute bars (${this.bars} bar lines), not tick data: import a bar file on its own (it makes a bar dataset, schema ohlcv-1m), or export the instrument's "Last" ticks`,
       );
     }
   }
+}
+
+const BAR_LINE = /^(\d{4})(\d{2})(\d{2}) (\d{2})(\d{2})(\d{2})$/;
+
+/** A NinjaTrader minute-bar line (`yyyyMMdd HHmmss;o;h;l;c;v`), for telling bar files from tick files. */
+export const NINJATRADER_BAR_LINE = /^\d{8} \d{6};-?[\d.]+;-?[\d.]+;-?[\d.]+;-?[\d.]+;\d+$/;
+
+/** One NinjaTrader bar line read: prices in 1e-9 units (exact), not yet checked against the tick grid. */
+export type NinjaTraderBarOutcome =
+  | { kind: "bar"; tsStartNs: bigint; openNano: number; highNano: number; lowNano: number; closeNano: number; volume: number }
+  | { kind: "reject"; reason: "malformed"; detail: string; tsStartNs?: bigint };
+
+/**
+ * Reads a minute-bar line `yyyyMMdd HHmmss;open;high;low;close;volume`. NinjaTrader stamps a bar
+ * with its END time (a 1-minute bar stamped 14:31:00 covers [14:30:00, 14:31:00)): the bar's start
+ * is that instant minus `intervalS`, computed on the absolute instant, so a DST change in the
+ * clock's zone never shifts or drops a bar. The reading is in `clock`'s zone - like the tick export,
+ * UTC unless the import names the exporting machine's zone (DOMAIN.md section 6). Pure.
+ */
+export function parseNinjaTraderBar(line: string, clock: WallClock, intervalS = 60): NinjaTraderBarOutcome {
+  const fields = line.trim().split(";");
+  if (fields.length !== 6) return { kind: "reject", reason: "malformed", detail: `${fields.length} fields, expected yyyyMMdd HHmmss;open;high;low;close;volume` };
+  const t = BAR_LINE.exec(fields[0]);
+  if (!t) return { kind: "reject", reason: "malformed", detail: `"${fields[0]}" is not a yyyyMMdd HHmmss bar time` };
+  const endNs = clock.toNs(Number(t[1]), Number(t[2]), Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6]), 0, 0);
+  if (endNs === null) return { kind: "reject", reason: "malformed", detail: `"${fields[0]}" is not a valid time` };
+  const tsStartNs = endNs - BigInt(intervalS) * 1_000_000_000n;
+  const names = ["open", "high", "low", "close"];
+  const prices: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const p = decimalToNano(fields[i + 1]);
+    if (Number.isNaN(p)) return { kind: "reject", reason: "malformed", detail: `${names[i]} "${fields[i + 1]}" is not a number`, tsStartNs };
+    prices.push(p);
+  }
+  const volume = parseUint(fields[5]);
+  if (Number.isNaN(volume)) return { kind: "reject", reason: "malformed", detail: `volume "${fields[5]}" is not a count`, tsStartNs };
+  return { kind: "bar", tsStartNs, openNano: prices[0], highNano: prices[1], lowNano: prices[2], closeNano: prices[3], volume };
 }
 
 /**
