@@ -5,6 +5,7 @@ import { z } from "zod";
 import { FILL_MODEL_NAMES, LIMIT_FILL_RULES, type FillModelName, type LimitFillRule } from "./fill-model";
 import { instrumentSchema, type Instrument } from "./instrument";
 import { latencyConfigSchema, type LatencyConfig } from "./latency-model";
+import { marketHaltsSchema, type MarketHalt } from "./market-hours";
 import { CALENDAR_NAMES, type CalendarName } from "./session-clock";
 import type { StrategyModule } from "./strategy";
 
@@ -37,9 +38,17 @@ export interface BacktestEngineConfig {
    * Market hours: "cme-equity" turns on the session clock (onSessionOpen/onSessionClose, DAY orders
    * ending at the session close, market-closed rejections, no fills while closed, settlement and
    * flattening). "none": no calendar. Default: "cme-equity" when the strategy defines a session
-   * handler or settlement/flattening is asked for, else "none" (the legacy, calendar-free engine).
+   * handler, settlement/flattening is asked for or the run has `halts`, else "none" (the legacy,
+   * calendar-free engine).
    */
   readonly calendar?: CalendarName | "none";
+  /**
+   * Exchange halts from the data (the dataset's `halt` flags in the run's window), closed intervals
+   * [fromNs, toNs) on top of the calendar (market-hours.ts): orders sent inside are rejected
+   * "halted", nothing fills, working market orders are cancelled at the halt's start. They apply
+   * with `calendar: "none"` too (the market is then open outside them).
+   */
+  readonly halts?: readonly MarketHalt[];
   /** Daily mark-to-market at each session close (calendar on): realised P&L moves to cash. */
   readonly dailySettlement?: boolean;
   /** Cancel working orders and flatten with a market order this long before each session close. */
@@ -60,6 +69,7 @@ export const engineOptionsSchema = z.object({
   partialFills: z.boolean().default(false),
   marketFillsTradeSize: z.boolean().default(false),
   calendar: z.enum(["none", ...CALENDAR_NAMES] as [CalendarName | "none", ...(CalendarName | "none")[]]).optional(),
+  halts: marketHaltsSchema,
   dailySettlement: z.boolean().default(false),
   flattenAtSessionEnd: z.object({ secondsBeforeClose: z.number().int().min(1).max(3_600) }).optional(),
 });

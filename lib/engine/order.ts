@@ -59,6 +59,8 @@ export type OrderRejectReason =
   | "invalid-expiry"
   /** Sent while the market is closed: outside the session, in the daily break or in a halt (calendar on). */
   | "market-closed"
+  /** Sent during an exchange halt from the data (engine option `halts`, market-hours.ts). */
+  | "halted"
   /** Sent at or after the contract's last trading time. */
   | "contract-expired";
 

@@ -45,6 +45,18 @@ export interface Settlement {
   readonly variationCents: number;
 }
 
+/**
+ * An exchange halt the run applied (market-hours.ts): the dataset's `halt` flag in the run's window
+ * (set by the replay, lib/runs/backtest-replay.ts), market closed in [fromNs, toNs).
+ */
+export interface AppliedHalt {
+  readonly fromNs: bigint;
+  readonly toNs: bigint;
+  /** From the status records (lib/data/import/halt-intervals.ts), e.g. "halt", "pause"; null when unknown. */
+  readonly action: string | null;
+  readonly reason: string | null;
+}
+
 export interface BacktestResult {
   /** Trades replayed. */
   readonly events: number;
@@ -64,6 +76,8 @@ export interface BacktestResult {
   readonly rolls?: ExecutedRoll[];
   /** The roll schedule of a continuous dataset (set by the replay, lib/runs/backtest-replay.ts). */
   readonly rollSchedule?: RunRollSchedule;
+  /** Exchange halts applied (the dataset's halt flags in the run's window); present when there was at least one. */
+  readonly halts?: AppliedHalt[];
 }
 
 export function centsToUsd(cents: number): number {

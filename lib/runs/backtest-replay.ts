@@ -11,9 +11,14 @@
  * Continuous datasets (lib/data/continuous-datasets.ts): the components are replayed in turn, each
  * from its roll instant to the next, in the real contract's prices, and the engine rolls between
  * them (`BacktestEngine.roll`, lib/engine/roll.ts); the result records the roll schedule used.
+ *
+ * Exchange halts: the dataset's `halt` flags in the run's window are read with the dataset (in the
+ * parent, plain strings across the thread boundary) and given to either engine as closed intervals
+ * (lib/engine/market-hours.ts); the result records them (`halts`). Runs without halts are unchanged.
  */
 import type pg from "pg";
 import { AppError } from "../errors";
+import { isBarSchema } from "../data/bar-store";
 import type { Db } from "../db/prisma";
 import { getContractSpec, ticksToPrice, type ContractSpec } from "../market/contract-spec";
 import { countTrades, readTrades } from "../data/tick-blocks";
@@ -26,7 +31,7 @@ import { tsRecvNsAt } from "../market/trade-columns";
 import { BookBacktestEngine } from "../engine/book/book-engine";
 import { isBookFillModel, queueProbability } from "../engine/book/queue-model";
 import { instrumentFromContractSpec } from "../engine/instrument";
-import type { BacktestResult } from "../engine/result";
+import type { AppliedHalt, BacktestResult } from "../engine/result";
 import type { RunRollSchedule } from "../engine/roll";
 import type { StrategyModule } from "../engine/strategy";
 import { computeStatistics, type BacktestStatistics } from "../statistics";
@@ -62,6 +67,8 @@ export interface PreparedBacktest {
   quoteFeed?: boolean;
   /** A continuous dataset: its components are replayed in turn and the engine rolls between them. */
   continuous?: ContinuousInfo;
+  /** Exchange halts given to the engine (the dataset's halt flags in the run's window), recorded in the result. */
+  halts?: AppliedHalt[];
 }
 
 const isoToNs = (iso?: string) => (iso ? BigInt(Date.parse(iso)) * 1_000_000n : undefined);
@@ -77,13 +84,80 @@ export interface BacktestDataset {
   hasQuotes?: boolean;
   /** A continuous dataset (lib/data/continuous-datasets.ts): components, roll rule and roll points. */
   continuous?: ContinuousInfo;
+  /** Exchange halts in the run's window (loadBacktestDataset); absent when there are none. */
+  halts?: DatasetHalt[];
+  /** Schema of a bar dataset (ohlcv-*, lib/data/bar-store.ts): no engine runs on bars. */
+  barSchema?: string;
 }
 
-/** Reads the run's dataset; null when it no longer exists. */
-export async function loadBacktestDataset(db: Db, datasetId: number | null): Promise<BacktestDataset | null> {
+/**
+ * An exchange halt of the dataset (data flag kind "halt", lib/data/data-flags.ts), in the plain form
+ * that crosses the thread boundary: ns since the epoch as decimal strings, the market closed in
+ * [fromNs, toNs) (toNs: the receive time of the status record that resumed trading).
+ */
+export interface DatasetHalt {
+  fromNs: string;
+  toNs: string;
+  action: string | null;
+  reason: string | null;
+}
+
+/**
+ * Reads the run's dataset (null when it no longer exists) with its exchange halts in the run's
+ * window (`config`'s from/to; the whole dataset without them or when the configuration does not
+ * parse - buildBacktest then refuses it anyway). Continuous datasets: the halts of each component
+ * inside the stretch it is traded, cut to it.
+ */
+export async function loadBacktestDataset(db: Db, datasetId: number | null, config?: unknown): Promise<BacktestDataset | null> {
+  const dataset = await readBacktestDataset(db, datasetId);
+  if (dataset === null) return null;
+  const halts = await readRunHalts(db, dataset, config);
+  return halts.length > 0 ? { ...dataset, halts } : dataset;
+}
+
+async function readRunHalts(db: Db, dataset: BacktestDataset, config: unknown): Promise<DatasetHalt[]> {
+  const parsed = runConfigSchema.safeParse(config ?? {});
+  const window = { fromNs: parsed.success ? isoToNs(parsed.data.from) : undefined, toNs: parsed.success ? isoToNs(parsed.data.to) : undefined };
+  if (!dataset.continuous) return readHaltFlags(db, dataset.id, window.fromNs, window.toNs);
+  const halts: DatasetHalt[] = [];
+  for (const component of dataset.continuous.components) {
+    const fromNs = later(component.fromNs, window.fromNs);
+    const toNs = earlier(component.toNs, window.toNs);
+    if (fromNs !== undefined && toNs !== undefined && fromNs >= toNs) continue;
+    for (const halt of await readHaltFlags(db, component.datasetId, fromNs, toNs)) {
+      const cut = { from: later(BigInt(halt.fromNs), fromNs)!, to: earlier(BigInt(halt.toNs), toNs)! };
+      if (cut.from < cut.to) halts.push({ ...halt, fromNs: cut.from.toString(), toNs: cut.to.toString() });
+    }
+  }
+  return halts;
+}
+
+const later = (a: bigint | undefined, b: bigint | undefined) => (a === undefined ? b : b === undefined || a > b ? a : b);
+const earlier = (a: bigint | undefined, b: bigint | undefined) => (a === undefined ? b : b === undefined || a < b ? a : b);
+
+/** Halt flags of one dataset overlapping [fromNs, toNs), in time order. */
+async function readHaltFlags(db: Db, datasetId: number, fromNs: bigint | undefined, toNs: bigint | undefined): Promise<DatasetHalt[]> {
+  const rows = await db.dataFlag.findMany({
+    where: { datasetId, kind: "halt", ...(fromNs !== undefined ? { toNs: { gt: fromNs } } : {}), ...(toNs !== undefined ? { fromNs: { lt: toNs } } : {}) },
+    orderBy: [{ fromNs: "asc" }, { id: "asc" }],
+    select: { fromNs: true, toNs: true, detail: true },
+  });
+  const text = (value: unknown) => (typeof value === "string" ? value : null);
+  // A halt resumed at the instant it began closes nothing.
+  return rows
+    .filter((r) => r.toNs > r.fromNs)
+    .map((r) => {
+      const detail = (r.detail ?? {}) as Record<string, unknown>;
+      return { fromNs: r.fromNs.toString(), toNs: r.toNs.toString(), action: text(detail.action), reason: text(detail.reason) };
+    });
+}
+
+/** The dataset row and what it holds (no halts). */
+async function readBacktestDataset(db: Db, datasetId: number | null): Promise<BacktestDataset | null> {
   if (datasetId === null) return null;
-  const row = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true, status: true, instrument: { select: { symbol: true } } } });
+  const row = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true, status: true, schema: true, instrument: { select: { symbol: true } } } });
   if (!row) return null;
+  if (isBarSchema(row.schema)) return { id: row.id, status: row.status, symbol: row.instrument.symbol, barSchema: row.schema };
   const continuous = await readContinuousInfo(db, row.id);
   if (continuous !== null) return { id: row.id, status: row.status, symbol: row.instrument.symbol, continuous };
   const mbo = await db.mboBlock.findFirst({ where: { datasetId: row.id }, select: { blockSeq: true } });
@@ -101,7 +175,7 @@ export async function prepareBacktest(
   inputs: BacktestInputs,
   lookup: (id: string) => StrategyModule | undefined = findStrategy,
 ): Promise<PreparedBacktest> {
-  return buildBacktest(await loadBacktestDataset(db, inputs.datasetId), inputs, lookup);
+  return buildBacktest(await loadBacktestDataset(db, inputs.datasetId, inputs.config), inputs, lookup);
 }
 
 /**
@@ -123,6 +197,9 @@ export function buildBacktest(
   if (!config.success) throw new AppError("unprocessable", `Invalid run configuration: ${config.error.issues.map((i) => i.message).join("; ")}`);
   if (!dataset) throw new AppError("unprocessable", `Dataset ${inputs.datasetName} was deleted`);
   if (dataset.status !== "ready") throw new AppError("unprocessable", `Dataset ${inputs.datasetName} is not ready (${dataset.status})`);
+  if (dataset.barSchema) {
+    throw new AppError("unprocessable", `Dataset ${inputs.datasetName} holds ${dataset.barSchema} bars: bar datasets cannot drive the tick engine; import the instrument's trades (tick data) to backtest`);
+  }
   const contract = getContractSpec(dataset.symbol);
   const fee = config.data.feePerSideUsd;
   const bookModel = isBookFillModel(config.data.fillModel);
@@ -142,6 +219,10 @@ export function buildBacktest(
   }
   const fromNs = isoToNs(config.data.from);
   const toNs = isoToNs(config.data.to);
+  // Exchange halts (market-hours.ts): closed intervals for both engines; none, no option (zero cost).
+  const halts: AppliedHalt[] = (dataset.halts ?? []).map((h) => ({ fromNs: BigInt(h.fromNs), toNs: BigInt(h.toNs), action: h.action, reason: h.reason }));
+  const haltOptions = halts.length > 0 ? { halts: halts.map(({ fromNs, toNs }) => ({ fromNs, toNs })) } : {};
+  const recorded = halts.length > 0 ? { halts } : {};
   if (bookModel) {
     let book: BookBacktestEngine;
     try {
@@ -158,6 +239,7 @@ export function buildBacktest(
         ...(config.data.calendar ? { calendar: config.data.calendar } : {}),
         dailySettlement: config.data.dailySettlement,
         ...(config.data.flattenAtSessionEnd ? { flattenAtSessionEnd: config.data.flattenAtSessionEnd } : {}),
+        ...haltOptions,
         tickSizeNano: contract.tickSizeNano,
         queueModel: queueProbability(config.data.queueModel),
         strategyFromNs: fromNs,
@@ -167,7 +249,7 @@ export function buildBacktest(
       if (error instanceof AppError && error.code === "unprocessable") throw error;
       throw new StrategyFailure("Strategy failed to start", { cause: error });
     }
-    return { engine: book, datasetId: dataset.id, contract, config: config.data, fromNs, toNs, ...(quoteFeed ? { quoteFeed } : {}) };
+    return { engine: book, datasetId: dataset.id, contract, config: config.data, fromNs, toNs, ...(quoteFeed ? { quoteFeed } : {}), ...recorded };
   }
   let engine: BacktestEngine;
   try {
@@ -188,6 +270,7 @@ export function buildBacktest(
       ...(config.data.calendar ? { calendar: config.data.calendar } : {}),
       dailySettlement: config.data.dailySettlement,
       ...(config.data.flattenAtSessionEnd ? { flattenAtSessionEnd: config.data.flattenAtSessionEnd } : {}),
+      ...haltOptions,
     });
   } catch (error) {
     throw new StrategyFailure("Strategy failed to start", { cause: error });
@@ -200,6 +283,7 @@ export function buildBacktest(
     fromNs: isoToNs(config.data.from),
     toNs: isoToNs(config.data.to),
     ...(dataset.continuous ? { continuous: dataset.continuous } : {}),
+    ...recorded,
   };
 }
 
@@ -339,7 +423,8 @@ export async function* replaySlices(pool: pg.Pool, prepared: PreparedBacktest, c
 export function finishBacktest(prepared: PreparedBacktest): BacktestResult {
   try {
     const result = prepared.engine.finish();
-    return prepared.continuous ? { ...result, rollSchedule: runRollSchedule(prepared.continuous) } : result;
+    const withHalts = prepared.halts ? { ...result, halts: prepared.halts } : result;
+    return prepared.continuous ? { ...withHalts, rollSchedule: runRollSchedule(prepared.continuous) } : withHalts;
   } catch (error) {
     throw new StrategyFailure("Strategy error", { cause: error });
   }

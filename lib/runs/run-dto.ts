@@ -2,6 +2,7 @@
 import type { Run, RunTrade } from "../generated/prisma/client.ts";
 import { lttb, type BacktestStatistics } from "../statistics";
 import type { RunRollSchedule } from "../engine/roll";
+import type { AppliedHalt } from "../engine/result";
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
@@ -127,6 +128,25 @@ export interface ResultMetricsDto {
   rollSchedule?: RunRollSchedule;
   /** Continuous datasets: the rolls executed (contracts, prices in ticks, signed qty rolled, fill ids). */
   rolls?: RollDto[];
+  /** Exchange halts the run applied (the dataset's halt flags in its window), in time order; absent when none. */
+  halts?: HaltDto[];
+}
+
+/** An exchange halt applied to a run (lib/engine/market-hours.ts), JSON-safe: closed in [from, to). */
+export interface HaltDto {
+  from: string;
+  to: string;
+  fromNs: string;
+  toNs: string;
+  /** From the status records, e.g. "halt", "pause"; null when unknown. */
+  action: string | null;
+  reason: string | null;
+}
+
+/** A result's halts as stored with its metrics (ISO times floored to the ms; exact ns as strings). */
+export function toHaltDto(h: AppliedHalt): HaltDto {
+  const iso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
+  return { from: iso(h.fromNs), to: iso(h.toNs), fromNs: h.fromNs.toString(), toNs: h.toNs.toString(), action: h.action, reason: h.reason };
 }
 
 /** A roll executed by the engine (lib/engine/roll.ts), JSON-safe. */

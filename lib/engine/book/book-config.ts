@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { BookFillModelName } from "../fill";
 import { instrumentSchema, type Instrument } from "../instrument";
 import { latencyConfigSchema, type LatencyConfig } from "../latency-model";
+import { marketHaltsSchema, type MarketHalt } from "../market-hours";
 import { CALENDAR_NAMES, type CalendarName } from "../session-clock";
 import type { StrategyModule } from "../strategy";
 import { BOOK_FILL_MODELS, type QueueProbability } from "./queue-model";
@@ -40,9 +41,12 @@ export interface BookEngineConfig {
    * Market hours, as in the trades engine (engine-config.ts): "cme-equity" turns on the session
    * clock (onSessionOpen/onSessionClose, DAY orders ending at the session close, "market-closed"
    * rejections, nothing of ours fills while closed, settlement and flattening). Default: on when the
-   * strategy defines a session handler or settlement/flattening is asked for, else "none".
+   * strategy defines a session handler, settlement/flattening is asked for or the run has `halts`,
+   * else "none".
    */
   readonly calendar?: CalendarName | "none";
+  /** Exchange halts from the data, as in the trades engine (engine-config.ts, market-hours.ts). */
+  readonly halts?: readonly MarketHalt[];
   /** Daily mark-to-market at each session close (calendar on). */
   readonly dailySettlement?: boolean;
   /** Cancel working orders and flatten with a market order this long before each session close. */
@@ -63,6 +67,7 @@ export const bookConfigSchema = z.object({
     .discriminatedUnion("kind", [z.object({ kind: z.literal("risk-averse") }), z.object({ kind: z.literal("power"), n: z.number().min(0.1).max(10) }), z.object({ kind: z.literal("log") })])
     .default({ kind: "risk-averse" }),
   calendar: z.enum(["none", ...CALENDAR_NAMES] as [CalendarName | "none", ...(CalendarName | "none")[]]).optional(),
+  halts: marketHaltsSchema,
   dailySettlement: z.boolean().default(false),
   flattenAtSessionEnd: z.object({ secondsBeforeClose: z.number().int().min(1).max(3_600) }).optional(),
 });

@@ -199,13 +199,14 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     this.strategyFromNs = config.strategyFromNs ?? null;
     this.countLastOnly = config.eventUnit === "event";
     const wantsSessions = this.handlers.onSessionOpen !== undefined || this.handlers.onSessionClose !== undefined;
-    const calendar = o.calendar === undefined ? wantsSessions || o.dailySettlement || o.flattenAtSessionEnd !== undefined : o.calendar !== "none";
+    // Data halts (market-hours.ts) turn the calendar on by default, as session handlers do.
+    const calendar = o.calendar === undefined ? wantsSessions || o.dailySettlement || o.flattenAtSessionEnd !== undefined || o.halts.length > 0 : o.calendar !== "none";
     if (!calendar && (o.dailySettlement || o.flattenAtSessionEnd !== undefined || wantsSessions)) {
       throw new AppError("bad_request", "Session handlers, daily settlement and flattening need a calendar (calendar: \"cme-equity\")");
     }
     this.dailySettlement = o.dailySettlement;
     const flattenNs = o.flattenAtSessionEnd === undefined ? null : BigInt(o.flattenAtSessionEnd.secondsBeforeClose) * 1_000_000_000n;
-    this.hours = new MarketHours({ calendar, dailySettlement: o.dailySettlement, flattenNs }, this.clock, this.queue, this.hoursVenue(), this.account, this);
+    this.hours = new MarketHours({ calendar, dailySettlement: o.dailySettlement, flattenNs, halts: o.halts }, this.clock, this.queue, this.hoursVenue(), this.account, this);
     this.view = new LiveBookView(this.book, this.tickNano);
     this.links = new OrderLinks(this);
     this.matcher = new BookMatcher(this.book, o.fillModel, this.tickNano, o.queueModel, this.hours, this);
