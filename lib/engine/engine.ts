@@ -38,7 +38,9 @@
  * their latency), and a price band for resting orders: wake when p <= bandBelow or p >= bandAbove.
  * Without onTrade and without resting orders, a trade costs one load and one compare; with resting
  * orders, two loads and three compares. Everything else (bars, fills, events, BigInt timestamps,
- * allocations) happens only at wake-ups. With onTrade, one handler call per trade.
+ * allocations) happens only at wake-ups. With onTrade, one handler call per trade. With activity
+ * bars (`barSpec`: tick, volume, range; bar-builder.ts), every trade also passes the bar builder
+ * (a few compares and adds, no allocation); time bars stay on the scan.
  *
  * Batches: a batch is one TradeColumns (one session); `processBatch` is resumable in chunks.
  * A call continues the current batch when it passes the same object and origin with `from` equal
@@ -51,6 +53,7 @@ import { AppError } from "../errors";
 import { SeededRandom } from "../market/random";
 import type { TradeColumns } from "../market/trade-columns";
 import { Account } from "./account";
+import { BarBuilder } from "./bar-builder";
 import { engineOptionsSchema, type BacktestEngineConfig } from "./engine-config";
 import { EventQueue, type ScheduledEvent } from "./event-queue";
 import type { Fill } from "./fill";
@@ -63,7 +66,7 @@ import { computeMetrics, type BacktestResult } from "./result";
 import { SimClock } from "./sim-clock";
 import type { ExecutedRoll, RollPoint } from "./roll";
 import { createStrategyContext } from "./strategy-context";
-import type { StrategyContext, StrategyHandlers, TimeBar } from "./strategy";
+import type { ActivityBar, StrategyContext, StrategyHandlers, TimeBar } from "./strategy";
 import { Venue, type VenueHost } from "./venue";
 
 export type { BacktestEngineConfig } from "./engine-config";
@@ -83,6 +86,7 @@ const NS_PER_MS = 1_000_000n;
 
 /** A closed bar; its bigint times are computed only if a strategy reads them. */
 class ClosedTimeBar implements TimeBar {
+  readonly kind = "time";
   constructor(
     private readonly baseNs: bigint,
     private readonly endOffset: number,
@@ -118,6 +122,8 @@ export class BacktestEngine implements VenueHost, SessionListener {
   private readonly random: SeededRandom;
   private readonly ctx: StrategyContext;
   private readonly barClock: IntervalClock | null;
+  /** Tick, volume or range bars (`barSpec`); then barClock is null. */
+  private readonly barBuilder: BarBuilder | null;
   private readonly equityClock: IntervalClock;
   private readonly clock = new SimClock();
   private readonly queue = new EventQueue();
@@ -176,18 +182,21 @@ export class BacktestEngine implements VenueHost, SessionListener {
     this.venue = new Venue(this.clock, this.account, fillModel, this.latency, this);
     this.random = new SeededRandom(o.seed);
     this.equityClock = new IntervalClock(o.equityIntervalSeconds * 1e9);
-    if (this.handlers.onBar !== undefined && this.handlers.barIntervalNs === undefined) {
-      throw new AppError("internal", `Strategy "${strategy.id}" handles bars but declares no barIntervalNs`);
+    const { onBar, barIntervalNs, barSpec } = this.handlers;
+    if (onBar !== undefined && (barIntervalNs === undefined) === (barSpec === undefined)) {
+      throw new AppError("internal", `Strategy "${strategy.id}" handles bars but declares ${barSpec === undefined ? "no barIntervalNs (nor barSpec)" : "both barIntervalNs and barSpec"}`);
     }
-    this.barClock = this.handlers.onBar === undefined ? null : new IntervalClock(this.handlers.barIntervalNs!);
+    this.barClock = onBar === undefined || barSpec !== undefined ? null : new IntervalClock(barIntervalNs!);
+    this.barBuilder = onBar === undefined || barSpec === undefined ? null : new BarBuilder(barSpec);
     const wantsSessions = this.handlers.onSessionOpen !== undefined || this.handlers.onSessionClose !== undefined;
-    const calendar = o.calendar === undefined ? wantsSessions || o.dailySettlement || o.flattenAtSessionEnd !== undefined : o.calendar !== "none";
+    // Data halts (market-hours.ts) turn the calendar on by default, as session handlers do.
+    const calendar = o.calendar === undefined ? wantsSessions || o.dailySettlement || o.flattenAtSessionEnd !== undefined || o.halts.length > 0 : o.calendar !== "none";
     if (!calendar && (o.dailySettlement || o.flattenAtSessionEnd !== undefined || wantsSessions)) {
       throw new AppError("bad_request", "Session handlers, daily settlement and flattening need a calendar (calendar: \"cme-equity\")");
     }
     this.dailySettlement = o.dailySettlement;
     const flattenNs = o.flattenAtSessionEnd === undefined ? null : BigInt(o.flattenAtSessionEnd.secondsBeforeClose) * 1_000_000_000n;
-    this.hours = new MarketHours({ calendar, dailySettlement: o.dailySettlement, flattenNs }, this.clock, this.queue, this.venue, this.account, this);
+    this.hours = new MarketHours({ calendar, dailySettlement: o.dailySettlement, flattenNs, halts: o.halts }, this.clock, this.queue, this.venue, this.account, this);
     this.ctx = createStrategyContext(this, this.clock, this.venue, this.account, this.random);
     this.contractLastTradeNs = o.instrument.lastTradeNs;
   }
@@ -211,7 +220,8 @@ export class BacktestEngine implements VenueHost, SessionListener {
     try {
       if (!sameBatch) this.beginBatch(batch, from);
       if (this.stage === "idle") this.start(batch.tsOffsetNs[from]);
-      if (this.handlers.onTrade === undefined) this.replayScan(batch, from, to);
+      if (this.barBuilder !== null) this.replayWithBars(batch, from, to, this.barBuilder);
+      else if (this.handlers.onTrade === undefined) this.replayScan(batch, from, to);
       else this.replayWithTradeHandler(batch, from, to);
     } catch (error) {
       this.stage = "failed";
@@ -247,6 +257,7 @@ export class BacktestEngine implements VenueHost, SessionListener {
 
     const bars = this.barClock;
     if (bars !== null && bars.isOpen) this.closeBar(bars);
+    if (hasTrades && this.barBuilder !== null && this.barBuilder.trades > 0) this.deliverBar(this.barBuilder.take(clock.nowNs()));
 
     const venue = this.venue;
     venue.cancelAll();
@@ -432,6 +443,50 @@ export class BacktestEngine implements VenueHost, SessionListener {
         onTrade(ctx, i);
       } catch (error) {
         throw this.asStrategyError(error, "onTrade");
+      }
+    }
+  }
+
+  /**
+   * With activity bars (`barSpec`): every trade goes through the bar builder; a range bar closes before
+   * the trade that breaks it, a tick or volume bar after the trade that completes it (the ordering
+   * in strategy.ts). The rest is replayWithTradeHandler's loop.
+   */
+  private replayWithBars(batch: TradeColumns, from: number, to: number, builder: BarBuilder): void {
+    const ts = batch.tsOffsetNs;
+    const px = batch.priceTicks;
+    const sz = batch.size;
+    const baseNs = batch.baseNs;
+    const onTrade = this.handlers.onTrade;
+    const ctx = this.ctx;
+    const clock = this.clock;
+    for (let i = from; i < to; i++) {
+      const t = ts[i];
+      const p = px[i];
+      if (builder.breaks(p)) {
+        // Events due before t first; the bar ends at its last trade, the one the clock holds.
+        if (i > from) {
+          clock.lastIndex = i - 1;
+          clock.lastTsOffset = ts[i - 1];
+          clock.lastPriceTicks = px[i - 1];
+        }
+        this.fireDue(t - 1, true);
+        const endNs = clock.baseNs + BigInt(clock.lastTsOffset);
+        clock.nowOffset = t;
+        this.deliverBar(builder.take(endNs));
+      }
+      if (t >= this.wakeOffset || p <= this.bandBelow || p >= this.bandAbove) this.wakeAt(batch, i, from);
+      clock.lastIndex = i;
+      clock.lastTsOffset = t;
+      clock.lastPriceTicks = p;
+      clock.nowOffset = t;
+      if (builder.add(t, baseNs, p, sz[i])) this.deliverBar(builder.take(baseNs + BigInt(t)));
+      if (onTrade !== undefined) {
+        try {
+          onTrade(ctx, i);
+        } catch (error) {
+          throw this.asStrategyError(error, "onTrade");
+        }
       }
     }
   }
@@ -676,6 +731,14 @@ export class BacktestEngine implements VenueHost, SessionListener {
   private closeBar(bars: IntervalClock): void {
     const bar = new ClosedTimeBar(this.clock.baseNs, bars.endOffset, bars.periodNs, this.clock.lastPriceTicks);
     bars.isOpen = false;
+    try {
+      this.handlers.onBar!(this.ctx, bar);
+    } catch (error) {
+      throw this.asStrategyError(error, "onBar");
+    }
+  }
+
+  private deliverBar(bar: ActivityBar): void {
     try {
       this.handlers.onBar!(this.ctx, bar);
     } catch (error) {

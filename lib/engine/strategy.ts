@@ -4,7 +4,11 @@
  * event handlers of one run. Handlers are called synchronously by the engine, in time order:
  *
  *   onStart  once, before the first event (clock = time of the first trade)
- *   onBar    when a time bar closes (clock = bar end; at end of data, the last trade time)
+ *   onBar    when a time bar closes (clock = bar end; at end of data, the last trade time); with
+ *            `barSpec`, when an activity bar closes: a tick or volume bar right after its last trade
+ *            was delivered to working orders (its fills and onFill first), before onTrade of that
+ *            trade; a range bar before the trade that breaks it (after events due earlier, before
+ *            those due at that trade's time); clock = that trade's time (at end of data, the last)
  *   onTrade  for every trade, after any bar close and fill it triggers (clock = trade time)
  *   onFill   after each fill of one of the strategy's orders (clock = fill time, or fill time +
  *            response latency when the run has a response leg)
@@ -30,8 +34,9 @@
  * arrived, so feed latency is already in the data.
  *
  * Orders submitted in a handler can fill only against trades delivered after that handler: an
- * order sent from onBar can fill at the trade that closed the bar (it arrives after the close), one
- * sent from onTrade(i) or onFill at trade i fills at a later trade.
+ * order sent from onBar can fill at the trade that closed the bar (it arrives after the close; for
+ * a range bar, the trade that broke it; a tick or volume bar's last trade is already delivered, so
+ * the next one), one sent from onTrade(i) or onFill at trade i fills at a later trade.
  */
 import type { z } from "zod";
 import type { TradeColumns } from "../market/trade-columns";
@@ -41,12 +46,50 @@ import type { Order, OrderModification, OrderRejectReason, RestingOrderOptions, 
 import type { RollEvent } from "./roll";
 import type { BracketExits, OcoMode } from "./venue";
 
-/** A closed time bar [startNs, endNs): only its close is aggregated so far. */
+/**
+ * A closed time bar [startNs, endNs) (`barIntervalNs`): only its close is aggregated. Open, high,
+ * low and volume would cost a pass over every trade on the engine's fastest path (it looks at the
+ * timestamps only); a strategy that needs them declares `barSpec` or keeps them in onTrade.
+ */
 export interface TimeBar {
+  /** "time" on bars the engine delivers (absent in older hand-built bars). */
+  readonly kind?: "time";
   readonly startNs: bigint;
   readonly endNs: bigint;
   /** Price of the last trade in the bar, ticks. */
   readonly closeTicks: number;
+}
+
+/**
+ * Activity bars (rules in bar-builder.ts): "tick" closes on its `count`th trade, "volume" on the
+ * trade that brings its size to `size` or more (that trade stays whole in the bar), "range" before
+ * the first trade that would take high - low past `ticks` (that trade opens the next bar).
+ */
+export type BarSpec = { readonly kind: "tick"; readonly count: number } | { readonly kind: "volume"; readonly size: number } | { readonly kind: "range"; readonly ticks: number };
+
+/** A closed tick, volume or range bar with full OHLCV. */
+export interface ActivityBar {
+  readonly kind: BarSpec["kind"];
+  /** Time of the bar's first trade, ns since the epoch. */
+  readonly startNs: bigint;
+  /** Time of the bar's last trade (included, unlike a time bar's end), ns since the epoch. */
+  readonly endNs: bigint;
+  readonly openTicks: number;
+  readonly highTicks: number;
+  readonly lowTicks: number;
+  readonly closeTicks: number;
+  /** Sum of the trade sizes, contracts. */
+  readonly volume: number;
+  /** Number of trades. */
+  readonly trades: number;
+}
+
+/** What onBar receives: a time bar (`barIntervalNs`) or an activity bar (`barSpec`); see isActivityBar. */
+export type Bar = TimeBar | ActivityBar;
+
+/** Narrows an onBar bar to a tick, volume or range bar (full OHLCV). */
+export function isActivityBar(bar: Bar): bar is ActivityBar {
+  return bar.kind !== undefined && bar.kind !== "time";
 }
 
 export interface StrategyContext {
@@ -115,11 +158,17 @@ export interface StrategyContext {
 }
 
 export interface StrategyHandlers {
-  /** Period of the time bars delivered to `onBar`, integer ns; required when `onBar` is defined. */
+  /** Period of the time bars delivered to `onBar`, integer ns. `onBar` needs this or `barSpec`, not both. */
   readonly barIntervalNs?: number;
+  /**
+   * Tick, volume or range bars delivered to `onBar` instead of time bars (see BarSpec). The engine
+   * then looks at every trade (as with onTrade, without a call): only strategies that ask pay.
+   * (Not `bars`: handler objects often keep a bar counter under that name.)
+   */
+  readonly barSpec?: BarSpec;
   onStart(ctx: StrategyContext): void;
   onTrade?(ctx: StrategyContext, i: number): void;
-  onBar?(ctx: StrategyContext, bar: TimeBar): void;
+  onBar?(ctx: StrategyContext, bar: Bar): void;
   onFill?(ctx: StrategyContext, fill: Fill): void;
   onEnd?(ctx: StrategyContext): void;
   onOrderRejected?(ctx: StrategyContext, order: Readonly<Order>, reason: OrderRejectReason): void;
