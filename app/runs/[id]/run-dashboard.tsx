@@ -17,6 +17,7 @@ import { MonthlyReturnsTable } from "@/lib/ui/monthly-table";
 import { PnlHistogramChart } from "@/lib/ui/pnl-histogram-chart";
 import { rollInstants } from "@/lib/ui/rolls-view";
 import { useDashboardUrl } from "@/lib/ui/use-dashboard-url";
+import { HaltsPanel } from "./halts-panel";
 import { RollsPanel } from "./rolls-panel";
 import { RunOverview, type DashboardResult } from "./run-results";
 import { TradeChartPanel } from "./trade-chart-panel";
@@ -83,6 +84,7 @@ export function RunDashboard({ access, result, config }: { access: ResultAccess;
           <div className="space-y-4">
             <RunOverview result={result} onShowTrades={() => selectTab("trades")} />
             {result.metrics.rollSchedule && <RollsPanel schedule={result.metrics.rollSchedule} rolls={result.metrics.rolls} config={config} />}
+            {result.metrics.halts && result.metrics.halts.length > 0 && <HaltsPanel halts={result.metrics.halts} />}
           </div>
         )}
         {view === "analysis" && <AnalysisView access={access} result={result} onSelectDay={(date) => navigate({ view: "trades", trades: { from: date, to: date } }, "push")} />}
