@@ -2,8 +2,8 @@
  * Engine throughput benchmark: `node --import tsx bench/engine.bench.ts [trades=10000000] [runs=7]`.
  *
  * Builds ~10M synthetic MNQ trades as TradeColumns, one batch per 23 h session with a 1 h gap
- * (random walk on the tick grid, exponential inter-arrival times of mean 200 ms, i.e. ~5 trades/s),
- * then times
+ * (random walk on the tick grid, exponential inter-arrival times of mean 200 ms, i.e. ~5 trades/s;
+ * bench/support/synthetic-sessions.ts), then times
  *   (a) a plain loop over the same typed arrays (sum of price x size): the memory-bound floor;
  *   (b) BacktestEngine with sma-cross (60 s bars, 10/30) and l1-trades, fed in chunks of 200k trades
  *       as the worker does;
@@ -17,57 +17,14 @@
  * time, so best is the cleaner figure).
  * Targets: engine >= 30M events/s and >= 0.3x the plain loop.
  */
-import { BacktestEngine } from "../lib/engine/engine";
-import { defineInstrument } from "../lib/engine/instrument";
-import { SeededRandom } from "../lib/market/random";
-import { allocateTradeColumns, type TradeColumns } from "../lib/market/trade-columns";
-import { defineStrategy, type StrategyModule } from "../lib/engine/strategy";
 import { orbBracket } from "../lib/strategies/orb-bracket";
-import { smaCross } from "../lib/strategies/sma-cross";
-import { z } from "zod";
+import type { TradeColumns } from "../lib/market/trade-columns";
 import { measure, time } from "./support/measure";
+import { buildSessions, engineRun, perTrade } from "./support/synthetic-sessions";
 
 const TOTAL_TRADES = Number(process.argv[2] ?? 10_000_000);
 const RUNS = Number(process.argv[3] ?? 7);
 const WARMUP = 3;
-const CHUNK = 200_000;
-const SESSION_NS = 23 * 3600e9;
-const GAP_NS = 3600e9;
-const MEAN_INTERARRIVAL_NS = 200e6;
-const START_NS = 1_704_150_000_000_000_000n; // 2024-01-01T23:00:00Z, a Globex open
-
-const MNQ = defineInstrument({ symbol: "MNQ", tickSize: 0.25, tickValueCents: 50, feePerSideCents: 57 });
-
-function buildSessions(total: number, seed: number): TradeColumns[] {
-  const random = new SeededRandom(seed);
-  const perSession = Math.ceil(SESSION_NS / MEAN_INTERARRIVAL_NS) + 1_000;
-  const batches: TradeColumns[] = [];
-  let sessionStartNs = START_NS;
-  let price = 84_000; // 21,000.00 points
-  let remaining = total;
-  while (remaining > 0) {
-    const batch = allocateTradeColumns(Math.min(perSession, remaining), sessionStartNs);
-    let t = 0;
-    let n = 0;
-    while (n < batch.tsOffsetNs.length) {
-      t += Math.floor(random.exponential(MEAN_INTERARRIVAL_NS));
-      if (t >= SESSION_NS) break;
-      const u = random.next();
-      if (u < 0.3) price -= 1;
-      else if (u > 0.7) price += 1;
-      batch.tsOffsetNs[n] = t;
-      batch.priceTicks[n] = price;
-      batch.size[n] = 1 + random.int(5);
-      batch.side[n] = random.next() < 0.5 ? 1 : -1;
-      n++;
-    }
-    batch.length = n;
-    batches.push(batch);
-    remaining -= n;
-    sessionStartNs += BigInt(SESSION_NS + GAP_NS);
-  }
-  return batches;
-}
 
 function plainLoop(batches: readonly TradeColumns[]): number {
   let sum = 0;
@@ -77,39 +34,6 @@ function plainLoop(batches: readonly TradeColumns[]): number {
     for (let i = 0, n = batch.length; i < n; i++) sum += price[i] * size[i];
   }
   return sum;
-}
-
-/** Per-trade handler that reads each price and trades on a rare condition. */
-const perTrade = defineStrategy({
-  id: "bench-per-trade",
-  name: "Per-trade bench strategy",
-  description: "Reads every trade; flips position on 0.01% of them",
-  paramsSchema: z.object({}),
-  create: () => ({
-    onStart() {},
-    onTrade(ctx, i) {
-      const price = ctx.trades.priceTicks[i];
-      if (price % 10_000 === 0 && ctx.workingQty === 0) ctx.submitMarket(ctx.position.qty > 0 ? -1 : 1, ctx.position.qty === 0 ? 1 : 2);
-    },
-  }),
-});
-
-function engineRun(batches: readonly TradeColumns[], strategy: StrategyModule = smaCross, params: unknown = { barSeconds: 60, fast: 10, slow: 30, qty: 1 }): number {
-  const engine = new BacktestEngine({
-    instrument: MNQ,
-    strategy,
-    params,
-    fillModel: "l1-trades",
-    startingCashCents: 1_000_000,
-    seed: 1,
-  });
-  for (const batch of batches) {
-    for (let from = 0; from < batch.length; from += CHUNK) {
-      engine.processBatch(batch, from, Math.min(batch.length, from + CHUNK));
-      engine.snapshot(); // what the worker does between chunks
-    }
-  }
-  return engine.finish().fills.length;
 }
 
 const built = time(() => buildSessions(TOTAL_TRADES, 7));

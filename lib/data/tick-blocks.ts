@@ -37,18 +37,10 @@
  */
 import { finished } from "node:stream/promises";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { AppError } from "../errors";
 import { allocateTradeColumns, trimTradeColumns, type TradeColumns } from "../market/trade-columns";
-import {
-  COPY_HEADER_BYTES,
-  COPY_TRAILER_BYTES,
-  CopyBinaryParser,
-  CopyBinaryWriter,
-  CopyOutQuery,
-  joinInt64,
-  type CopyRowSink,
-} from "./copy-binary";
+import { blockHeaderColumns, blockRowHeader, checkBlockSeqRange, clampOffset, copyRowsIn, lockDatasetBlocks, requireTransaction } from "./block-store";
+import { CopyBinaryParser, CopyOutQuery, joinInt64, type CopyRowSink } from "./copy-binary";
 
 /** A pool, or one connection (a `pool.connect()` client or a plain `pg.Client`). */
 export type TickDb = pg.Pool | pg.Client;
@@ -208,12 +200,8 @@ export interface TradeWriteMeta {
   firstSeq: bigint;
 }
 
-const WRITE_COLUMNS =
-  "dataset_id, block_seq, instrument_id, first_ts_recv, last_ts_recv, tick_count, base_ns, first_seq, " +
-  "price_scale_nano, codec, ts_offsets, event_deltas, prices, sizes, sides, flags";
+const WRITE_COLUMNS = blockHeaderColumns("tick_count") + ", ts_offsets, event_deltas, prices, sizes, sides, flags";
 const WRITE_FIELDS = 16;
-/** int2 field count + 4 x int4 (8 bytes each with length) + 5 x int8 (12) + int2 (6). */
-const WRITE_FIXED_BYTES = 2 + 4 * 8 + 5 * 12 + 6;
 /** Blocks queued on the COPY stream before we wait for it to drain. */
 const WRITE_HIGH_WATER_BYTES = 4 << 20;
 /** Upper bound of one PU column: the width byte + 7 bytes per value (the chosen width is never larger). */
@@ -240,9 +228,7 @@ interface BlockPlan {
  * Creates the months' partitions if missing (see `ensureTradePartitions`).
  */
 export async function writeTrades(client: pg.Client, meta: TradeWriteMeta, columns: TradeColumns): Promise<number> {
-  if (client.getTransactionStatus() !== "T") {
-    throw new AppError("internal", "writeTrades must run inside an open transaction (BEGIN first)");
-  }
+  requireTransaction(client, "writeTrades");
   checkInt32(meta.datasetId, "datasetId");
   checkInt32(meta.instrumentId, "instrumentId");
   tickSizeNumber(meta.tickSizeNano);
@@ -256,7 +242,7 @@ export async function writeTrades(client: pg.Client, meta: TradeWriteMeta, colum
   const months = monthlyTradePartitions(firstNs, lastNs);
   await ensureTradePartitions(client, firstNs, lastNs);
 
-  await client.query("SELECT pg_advisory_xact_lock(hashtext($1), $2)", [DATASET_LOCK_KEY, meta.datasetId]);
+  await lockDatasetBlocks(client, DATASET_LOCK_KEY, meta.datasetId);
   const { rows } = await client.query<{ next: number; clash_first: string | null; clash_last: string | null }>(
     `SELECT (SELECT coalesce(max(block_seq) + 1, 0) FROM trade_blocks WHERE dataset_id = $1) AS next,
             c.first_ts_recv::text AS clash_first, c.last_ts_recv::text AS clash_last
@@ -276,65 +262,35 @@ export async function writeTrades(client: pg.Client, meta: TradeWriteMeta, colum
     );
   }
   const blocks = planBlocks(columns, months);
-  if (next + blocks.length > INT32_MAX) throw new AppError("internal", `Dataset ${meta.datasetId} has too many blocks`);
+  checkBlockSeqRange(next, blocks.length, meta.datasetId, "blocks");
 
-  // pg-copy-streams reports a server-side failure by emitting 'error' without destroying the
-  // stream; writing on after it (or destroying it) would touch a detached connection.
-  const stream = client.query(
-    copyFrom(`COPY trade_blocks (${WRITE_COLUMNS}) FROM STDIN (FORMAT binary)`, { highWaterMark: WRITE_HIGH_WATER_BYTES }),
-  );
-  let serverError: Error | undefined;
-  stream.on("error", (error) => {
-    serverError ??= error;
-  });
-  const done = finished(stream);
-  done.catch(() => {}); // observed below; avoids an unhandled rejection while we encode
-  try {
-    for (let k = 0; k < blocks.length; k++) {
-      const fixed = new CopyBinaryWriter(WRITE_FIXED_BYTES + (k === 0 ? COPY_HEADER_BYTES : 0));
-      if (k === 0) fixed.header();
+  await copyRowsIn(
+    client,
+    `COPY trade_blocks (${WRITE_COLUMNS}) FROM STDIN (FORMAT binary)`,
+    blocks.length,
+    (k) => {
       const b = blocks[k];
-      fixed.beginRow(WRITE_FIELDS);
-      fixed.int4(meta.datasetId);
-      fixed.int4(next + k);
-      fixed.int4(meta.instrumentId);
-      fixed.int8BigInt(b.firstNs);
-      fixed.int8BigInt(b.lastNs);
-      fixed.int4(b.end - b.start);
-      fixed.int8BigInt(b.firstNs); // base_ns
-      fixed.int8BigInt(meta.firstSeq + BigInt(b.start));
-      fixed.int8BigInt(meta.tickSizeNano);
-      fixed.int2(BLOCK_CODEC);
-      const packed = encodeBlock(columns, b.start, b.end);
-      if (serverError) throw serverError;
-      stream.write(fixed.take());
-      if (k === blocks.length - 1) {
-        stream.write(packed);
-        const trailer = new CopyBinaryWriter(COPY_TRAILER_BYTES);
-        trailer.trailer();
-        if (!stream.write(trailer.take())) await Promise.race([onceDrained(stream), done]);
-      } else if (!stream.write(packed)) {
-        await Promise.race([onceDrained(stream), done]);
-      }
-    }
-    if (serverError) throw serverError;
-    stream.end();
-    await done;
-  } catch (error) {
-    if (!serverError) {
-      // Our own failure: send CopyFail and wait until the server has answered, so the
-      // connection is ready for the caller's ROLLBACK.
-      stream.destroy(error as Error);
-      await done.catch(() => {});
-    }
-    throw error;
-  }
-  if (stream.rowCount !== blocks.length) throw new AppError("internal", `COPY wrote ${stream.rowCount} of ${blocks.length} blocks`);
+      const header = blockRowHeader(
+        WRITE_FIELDS,
+        {
+          datasetId: meta.datasetId,
+          blockSeq: next + k,
+          instrumentId: meta.instrumentId,
+          firstNs: b.firstNs,
+          lastNs: b.lastNs,
+          count: b.end - b.start,
+          baseNs: b.firstNs,
+          firstSeq: meta.firstSeq + BigInt(b.start),
+          priceScaleNano: meta.tickSizeNano,
+          codec: BLOCK_CODEC,
+        },
+        k === 0,
+      );
+      return [header, encodeBlock(columns, b.start, b.end)];
+    },
+    WRITE_HIGH_WATER_BYTES,
+  );
   return n;
-}
-
-function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => stream.once("drain", () => resolve()));
 }
 
 /** Checks what the codec relies on: exact ascending offsets, bounded event deltas, valid sides. */
@@ -1082,13 +1038,6 @@ function floorMs(ns: bigint): number {
 function monthStartNs(ns: bigint): bigint {
   const d = new Date(floorMs(ns));
   return BigInt(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)) * NS_PER_MS;
-}
-
-/** `value` as a float64 for comparisons with offsets: exact within +-2^53, else +-Infinity. */
-function clampOffset(value: bigint): number {
-  if (value > MAX_BIG_SAFE) return Infinity;
-  if (value < -MAX_BIG_SAFE) return -Infinity;
-  return Number(value);
 }
 
 /** First index in [lo, hi) whose value is >= x (hi if none); `a` ascending. */

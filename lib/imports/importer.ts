@@ -6,15 +6,10 @@
 import type pg from "pg";
 import type { Db } from "../db/prisma";
 import type { ValidationRules } from "../data/import/trade-validation";
+import type { ImportProgress } from "../data/import/import-run";
 import type { ImportFormat } from "./import-jobs";
 
-export interface ImportProgress {
-  bytesRead: number;
-  totalBytes: number;
-  read: number;
-  accepted: number;
-  rejected: number;
-}
+export type { ImportProgress } from "../data/import/import-run";
 
 export interface ImporterOptions {
   files: string[];

@@ -1,12 +1,13 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { ApiError, api, queryKeys, type DatasetDetail } from "@/lib/ui/api";
+import { api, queryKeys, type DatasetDetail } from "@/lib/ui/api";
 import { ErrorAlert } from "@/lib/ui/error-alert";
 import { formatCtIso, formatInt } from "@/lib/ui/format";
+import { Breadcrumb } from "@/lib/ui/breadcrumb";
 import { Panel } from "@/lib/ui/panel";
+import { QueryFallback } from "@/lib/ui/query-fallback";
 import { CoverageCalendar } from "./coverage-calendar";
 import { ImportsPanel } from "./imports-panel";
 import { ValidationRulesPanel } from "./validation-rules-panel";
@@ -14,32 +15,11 @@ import { ComponentsPanel } from "./components-panel";
 
 export function DatasetView({ name, isAdmin }: { name: string; isAdmin: boolean }) {
   const query = useQuery({ queryKey: queryKeys.dataset(name), queryFn: () => api.dataset(name) });
-  if (query.isPending) return <p className="text-sm text-zinc-500">Loading dataset…</p>;
-  if (query.isError) {
-    if (query.error instanceof ApiError && query.error.status === 404) {
-      return (
-        <div className="space-y-2">
-          <h1 className="text-lg font-semibold text-zinc-100">Dataset not found</h1>
-          <Link href="/datasets" className="text-sm text-accent hover:underline">
-            Back to datasets
-          </Link>
-        </div>
-      );
-    }
-    return <ErrorAlert error={query.error} title="Could not load the dataset" />;
-  }
+  if (query.isPending || query.isError) return <QueryFallback isPending={query.isPending} error={query.error} noun="dataset" back={{ href: "/datasets", label: "Back to datasets" }} />;
   const d = query.data;
   return (
     <div className="space-y-4" data-testid="dataset-view">
-      <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
-        <Link href="/datasets" className="hover:text-zinc-300">
-          Datasets
-        </Link>
-        <span aria-hidden className="mx-1.5">
-          /
-        </span>
-        <span className="font-mono text-zinc-400">{d.name}</span>
-      </nav>
+      <Breadcrumb crumbs={[{ label: "Datasets", href: "/datasets" }, { label: d.name, mono: true }]} />
       <header className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-semibold text-zinc-100">{d.name}</h1>
         <span className="rounded border border-zinc-700 px-1.5 py-0.5 font-mono text-xs text-zinc-300">{d.instrument}</span>
@@ -59,7 +39,7 @@ export function DatasetView({ name, isAdmin }: { name: string; isAdmin: boolean 
             </span>
           }
         >
-          <CoverageCalendar coverage={d.coverage} />
+          <CoverageCalendar coverage={d.coverage} dataset={d} />
         </Panel>
         <div className="space-y-4">
           <Summary dataset={d} />

@@ -1,11 +1,11 @@
 "use client";
-import Link from "next/link";
 import { ApiError } from "@/lib/ui/api";
 import { ErrorAlert } from "@/lib/ui/error-alert";
 import { formatCtIso } from "@/lib/ui/format";
 import { Panel } from "@/lib/ui/panel";
 import { formatBytes, ImportProgress } from "../import-progress";
 import { useLiveImport } from "../use-live-import";
+import { ImportPageHeader } from "./import-page-header";
 import { ImportView } from "./import-view";
 
 /**
@@ -19,36 +19,14 @@ export function ImportJobView({ id, canCancel }: { id: string; canCancel: boolea
     if (error instanceof ApiError && error.status === 404) return <p className="text-sm text-zinc-400">Import not found.</p>;
     return <ErrorAlert error={error} title="Could not load the import" />;
   }
-  const datasetPath = `/datasets/${encodeURIComponent(job.dataset)}`;
   return (
     <div className="space-y-4" data-testid="import-job-view" data-import-job-id={job.id}>
-      <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
-        <Link href="/datasets" className="hover:text-zinc-300">
-          Datasets
-        </Link>
-        <span aria-hidden className="mx-1.5">
-          /
-        </span>
-        <Link href={datasetPath} className="font-mono hover:text-zinc-300">
-          {job.dataset}
-        </Link>
-        <span aria-hidden className="mx-1.5">
-          /
-        </span>
-        <span className="font-mono text-zinc-400">import {job.id.slice(0, 8)}</span>
-      </nav>
-      <header className="flex flex-wrap items-center gap-3">
-        <h1 className="text-lg font-semibold text-zinc-100">
-          Import into{" "}
-          <Link href={datasetPath} className="hover:text-accent hover:underline">
-            {job.dataset}
-          </Link>
-        </h1>
+      <ImportPageHeader dataset={job.dataset} id={job.id}>
         <span className="font-mono text-xs text-zinc-500">{[job.format, job.instrument ?? "instrument from the files"].join(" · ")}</span>
         <span className="text-xs text-zinc-500">
           queued {formatCtIso(job.queuedAt)} · finished {formatCtIso(job.finishedAt)}
         </span>
-      </header>
+      </ImportPageHeader>
       <div className="grid items-start gap-4 xl:grid-cols-[minmax(0,1fr)_340px]">
         <Panel id="import-progress-heading" title="Progress">
           <div className="p-3">

@@ -1,70 +1,41 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useState } from "react";
 import type { RunStatus } from "@/lib/runs/run-dto";
-import { ApiError, api, quarantineCsvPath, queryKeys, type ImportRun } from "@/lib/ui/api";
+import { api, quarantineCsvPath, queryKeys, type ImportRun } from "@/lib/ui/api";
 import { ErrorAlert } from "@/lib/ui/error-alert";
 import { formatCtIso, formatInt, formatRatio } from "@/lib/ui/format";
 import { Panel } from "@/lib/ui/panel";
+import { QueryFallback } from "@/lib/ui/query-fallback";
 import { StatusBadge } from "@/lib/ui/status-badge";
+import { ImportPageHeader } from "./import-page-header";
 
 const PAGE_SIZE = 100;
 
 /** The report of an import run; `embedded` (in an import job's page) leaves out the page header. */
 export function ImportView({ id, embedded = false }: { id: string; embedded?: boolean }) {
   const query = useQuery({ queryKey: queryKeys.importReport(id), queryFn: () => api.importReport(id) });
-  if (query.isPending) return <p className="text-sm text-zinc-500">Loading import…</p>;
-  if (query.isError) {
-    if (query.error instanceof ApiError && query.error.status === 404) {
-      return (
-        <div className="space-y-2">
-          <h1 className="text-lg font-semibold text-zinc-100">Import not found</h1>
-          <Link href="/datasets" className="text-sm text-accent hover:underline">
-            Back to datasets
-          </Link>
-        </div>
-      );
-    }
-    return <ErrorAlert error={query.error} title="Could not load the import" />;
-  }
+  if (query.isPending || query.isError) return <QueryFallback isPending={query.isPending} error={query.error} noun="import" back={{ href: "/datasets", label: "Back to datasets" }} />;
   const run = query.data;
-  const datasetPath = `/datasets/${encodeURIComponent(run.dataset)}`;
+  const report = (
+    <>
+      <Counts run={run} />
+      <div className="grid items-start gap-4 xl:grid-cols-[340px_minmax(0,1fr)]">
+        <ReasonCounts run={run} />
+        <QuarantineTable run={run} />
+      </div>
+    </>
+  );
   if (embedded) {
     return (
       <div className="space-y-4" data-testid="import-view" data-import-id={run.id}>
-        <Counts run={run} />
-        <div className="grid items-start gap-4 xl:grid-cols-[340px_minmax(0,1fr)]">
-          <ReasonCounts run={run} />
-          <QuarantineTable run={run} />
-        </div>
+        {report}
       </div>
     );
   }
   return (
     <div className="space-y-4" data-testid="import-view" data-import-id={run.id}>
-      <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
-        <Link href="/datasets" className="hover:text-zinc-300">
-          Datasets
-        </Link>
-        <span aria-hidden className="mx-1.5">
-          /
-        </span>
-        <Link href={datasetPath} className="font-mono hover:text-zinc-300">
-          {run.dataset}
-        </Link>
-        <span aria-hidden className="mx-1.5">
-          /
-        </span>
-        <span className="font-mono text-zinc-400">import {run.id.slice(0, 8)}</span>
-      </nav>
-      <header className="flex flex-wrap items-center gap-3">
-        <h1 className="text-lg font-semibold text-zinc-100">
-          Import into{" "}
-          <Link href={datasetPath} className="hover:text-accent hover:underline">
-            {run.dataset}
-          </Link>
-        </h1>
+      <ImportPageHeader dataset={run.dataset} id={run.id}>
         {/* Import statuses (running, succeeded, failed) are a subset of a run's. */}
         <StatusBadge status={run.status as RunStatus} />
         <span className="font-mono text-xs text-zinc-500">
@@ -73,13 +44,9 @@ export function ImportView({ id, embedded = false }: { id: string; embedded?: bo
         <span className="text-xs text-zinc-500">
           started {formatCtIso(run.startedAt)} · finished {formatCtIso(run.finishedAt)}
         </span>
-      </header>
+      </ImportPageHeader>
       {run.error && <ErrorAlert error={run.error} title="The import failed" />}
-      <Counts run={run} />
-      <div className="grid items-start gap-4 xl:grid-cols-[340px_minmax(0,1fr)]">
-        <ReasonCounts run={run} />
-        <QuarantineTable run={run} />
-      </div>
+      {report}
     </div>
   );
 }

@@ -31,16 +31,17 @@ import { withTransaction } from "../../db/transaction";
 import { OrderBook } from "../../book/order-book";
 import { getContractSpec } from "../../market/contract-spec";
 import { ACTION, MBO_FLAG, SIDE, allocateMboColumns, type MboColumns } from "../../market/mbo-columns";
-import { allocateTradeColumns, tsRecvNsAt, type TradeColumns } from "../../market/trade-columns";
+import { allocateTradeColumns, type TradeColumns } from "../../market/trade-columns";
 import { decodeMboColumns } from "../dbn/columnar-mbo";
 import { readDbnMetadata } from "../dbn/decode";
 import { readFileChunks } from "../dbn/dbn-file";
-import { syncInstruments } from "../datasets";
 import { MBO_BLOCK_MAX_RECORDS, writeMbo } from "../mbo-blocks";
-import { writeTrades } from "../tick-blocks";
-import type { ImportReport, ImportTradesOptions } from "./import-trades";
+import type { ImportTradesOptions } from "./import-trades";
 import { TradeValidator, validationRulesSchema } from "./trade-validation";
 import { dbnSchemas, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled } from "./import-files";
+import { datasetIdFor, emptyImportReport, findImportDataset, finishDataset, finishImportRun, importReportOf, instrumentIdOf, lockDatasetCounts, noStoredTrades } from "./import-run";
+import { previousImportRunId, recordFailedImport, startImportRun, storeTrades } from "./import-run";
+import type { ImportReport, ImportReportBase } from "./import-run";
 
 export type ImportDbnMboOptions = Pick<ImportTradesOptions, "files" | "dataset" | "instrument" | "rules" | "createdBy" | "signal">;
 
@@ -85,36 +86,21 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
   const spec = getContractSpec(contract.root);
   const tickNano = Number(spec.tickSizeNano);
   const contentHash = await hashFiles(options.files, signal);
-  await syncInstruments(db);
-  const instrument = await db.instrument.findUniqueOrThrow({ where: { symbol: spec.root }, select: { id: true } });
-  const existing = await db.dataset.findUnique({ where: { name: options.dataset }, include: { instrument: { select: { symbol: true } } } });
-  if (existing && existing.instrument.symbol !== spec.root) throw conflict(`Dataset ${options.dataset} holds ${existing.instrument.symbol}, not ${spec.root}`);
+  const instrumentId = await instrumentIdOf(db, spec.root);
+  const existing = await findImportDataset(db, options.dataset, spec.root);
   if (existing && existing.schema !== "mbo") throw conflict(`Dataset ${options.dataset} holds ${existing.schema} data; import MBO files into an MBO dataset`);
 
-  const report = (fields: Partial<MboImportReport>): MboImportReport => ({
-    dataset: options.dataset,
-    importRunId: null,
-    skipped: false,
-    format: "dbn",
-    read: 0,
-    accepted: 0,
-    rejected: 0,
-    rejectedByReason: {},
-    from: null,
-    to: null,
-    instruments: [contract.symbol],
-    contentHash,
-    ms: Date.now() - started,
+  const base: ImportReportBase = { dataset: options.dataset, format: "dbn", contentHash, instruments: [contract.symbol], started };
+  const report = (core: ImportReport, fields: Partial<MboImportReport> = {}): MboImportReport => ({
+    ...core,
     schema: "mbo",
     flagged: 0,
     flaggedByReason: {},
     trades: { accepted: 0, rejected: 0, rejectedByReason: {} },
     ...fields,
   });
-  if (existing) {
-    const previous = await db.importRun.findFirst({ where: { datasetId: existing.id, contentHash, status: "succeeded" } });
-    if (previous) return report({ importRunId: previous.id, skipped: true });
-  }
+  const previous = existing && (await previousImportRunId(db, existing.id, contentHash));
+  if (previous) return report({ ...emptyImportReport(base), importRunId: previous, skipped: true });
 
   const sourceInfo = { files: options.files, format: "dbn", schema: "mbo", instrument: contract.symbol, rules };
   const counts: Record<string, number> = {};
@@ -123,33 +109,15 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
   let read = 0;
   let accepted = 0;
   let flagged = 0;
-  let tradesAccepted = 0;
   let tradesRead = 0;
-  let firstNs: bigint | null = null;
-  let lastNs: bigint | null = null;
+  const stored = noStoredTrades();
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const dataset = existing
-        ? existing.id
-        : (
-            await client.query<{ id: number }>(
-              `INSERT INTO datasets (name, instrument_id, schema, status, provenance, created_by) VALUES ($1, $2, 'mbo', 'importing', '{}', $3) RETURNING id`,
-              [options.dataset, instrument.id, options.createdBy ?? null],
-            )
-          ).rows[0].id;
-      await client.query("SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
-      const { rows: seqRows } = await client.query<{ mbo: string; trades: string }>(
-        `SELECT (SELECT coalesce(sum(record_count), 0) FROM mbo_blocks WHERE dataset_id = $1)::text AS mbo,
-                (SELECT coalesce(sum(tick_count), 0) FROM trade_blocks WHERE dataset_id = $1)::text AS trades`,
-        [dataset],
-      );
-      let nextMboSeq = BigInt(seqRows[0].mbo);
-      let nextTradeSeq = BigInt(seqRows[0].trades);
-      const run = await client.query<{ id: string }>(
-        `INSERT INTO import_runs (dataset_id, status, source, content_hash, created_by) VALUES ($1, 'running', $2, $3, $4) RETURNING id`,
-        [dataset, sourceInfo, contentHash, options.createdBy ?? null],
-      );
-      const runId = run.rows[0].id;
+      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: "mbo", createdBy: options.createdBy });
+      const seqs = await lockDatasetCounts(client, dataset, { table: "mbo_blocks", countColumn: "record_count" });
+      let nextMboSeq = seqs.records;
+      stored.nextSeq = seqs.trades;
+      const runId = await startImportRun(client, dataset, sourceInfo, contentHash, options.createdBy);
       const quarantine = new QuarantineWriter(client, runId);
       const validator = new TradeValidator(rules, contract.expiryNs);
       const book = new OrderBook();
@@ -199,59 +167,33 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
           }
         }
         if (kept.length > 0) {
-          await writeMbo(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: nextMboSeq }, kept);
+          await writeMbo(client, { datasetId: dataset, instrumentId, tickSizeNano: spec.tickSizeNano, firstSeq: nextMboSeq }, kept);
           nextMboSeq += BigInt(kept.length);
           accepted += kept.length;
         }
         tradesRead += trades.length;
         const { accepted: ok, rejected } = validator.filter(trades);
         for (const r of rejected) tradeCounts[r.reason] = (tradeCounts[r.reason] ?? 0) + 1;
-        if (ok.length > 0) {
-          await writeTrades(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: nextTradeSeq }, ok);
-          nextTradeSeq += BigInt(ok.length);
-          tradesAccepted += ok.length;
-          firstNs ??= tsRecvNsAt(ok, 0);
-          lastNs = tsRecvNsAt(ok, ok.length - 1);
-        }
+        await storeTrades(client, { datasetId: dataset, instrumentId, tickSizeNano: spec.tickSizeNano }, ok, stored);
       }
       throwIfCancelled(signal);
       await quarantine.flush();
-      await client.query(
-        `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
-        [runId, read, accepted, read - accepted, { ...counts, ...flags }],
-      );
-      await client.query(
-        `UPDATE datasets SET status = 'ready', record_count = $2, updated_at = now(),
-                version = CASE WHEN record_count > 0 THEN version + 1 ELSE version END,
-                start_ns = least((SELECT min(first_ts_recv) FROM mbo_blocks WHERE dataset_id = $1), (SELECT min(first_ts_recv) FROM trade_blocks WHERE dataset_id = $1)),
-                end_ns = greatest((SELECT max(last_ts_recv) FROM mbo_blocks WHERE dataset_id = $1), (SELECT max(last_ts_recv) FROM trade_blocks WHERE dataset_id = $1)),
-                provenance = provenance || jsonb_build_object('source', 'import', 'lastImport', $3::jsonb)
-          WHERE id = $1`,
-        [dataset, nextMboSeq.toString(), JSON.stringify({ importRunId: runId, contentHash, format: "dbn", schema: "mbo", files: options.files.map((f) => f.split(/[\\/]/).pop()) })],
-      );
+      await finishImportRun(client, runId, { read, accepted, rejected: read - accepted, rejectedByReason: { ...counts, ...flags } });
+      await finishDataset(client, dataset, {
+        recordCount: nextMboSeq,
+        blockTables: ["mbo_blocks", "trade_blocks"],
+        lastImport: { importRunId: runId, contentHash, format: "dbn", schema: "mbo", files: options.files },
+      });
       return runId;
     });
-    const iso = (ns: bigint | null) => (ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString());
-    return report({
-      importRunId,
-      read,
-      accepted,
-      rejected: read - accepted,
-      rejectedByReason: { ...counts, ...flags },
-      from: iso(firstNs),
-      to: iso(lastNs),
+    return report(importReportOf(base, { importRunId, read, accepted, rejectedByReason: { ...counts, ...flags }, firstNs: stored.firstNs, lastNs: stored.lastNs }), {
       flagged,
       flaggedByReason: flags,
-      trades: { accepted: tradesAccepted, rejected: tradesRead - tradesAccepted, rejectedByReason: tradeCounts },
-      ms: Date.now() - started,
+      trades: { accepted: stored.accepted, rejected: tradesRead - stored.accepted, rejectedByReason: tradeCounts },
     });
   } catch (error) {
-    if (existing) {
-      const message = error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
-      await db.importRun
-        .create({ data: { datasetId: existing.id, status: "failed", source: sourceInfo, contentHash, error: message, finishedAt: new Date(), createdById: options.createdBy } })
-        .catch(() => {});
-    }
+    // As it always did, an MBO import records no `failed_imports` row for a dataset it would have created.
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: false });
     throw error;
   }
 }

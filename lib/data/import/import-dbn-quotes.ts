@@ -26,19 +26,20 @@ import { AppError, conflict } from "../../errors";
 import type { Db } from "../../db/prisma";
 import { withTransaction } from "../../db/transaction";
 import { getContractSpec } from "../../market/contract-spec";
-import { allocateTradeColumns, tsRecvNsAt } from "../../market/trade-columns";
+import { allocateTradeColumns } from "../../market/trade-columns";
 import { allocateQuoteColumns, QUOTE_KIND } from "../../engine/quotes/quote-columns";
 import { decodeDbn, readDbnMetadata } from "../dbn/decode";
 import { readFileChunks } from "../dbn/dbn-file";
 import type { BidAskLevel } from "../dbn/records-market";
 import { countedChunks } from "../formats/file-chunks";
 import type { ByteCounter } from "../formats/types";
-import { syncInstruments } from "../datasets";
 import { QUOTE_BLOCK_MAX_RECORDS, writeQuotes } from "../quote-blocks";
-import { writeTrades } from "../tick-blocks";
-import type { ImportReport, ImportTradesOptions } from "./import-trades";
+import type { ImportTradesOptions } from "./import-trades";
 import { TradeValidator, validationRulesSchema } from "./trade-validation";
-import { fileSizes, hashFiles, resolveContract, throwIfCancelled, dbnSchemas } from "./import-files";
+import { fileSizes, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled, dbnSchemas } from "./import-files";
+import { datasetIdFor, emptyImportReport, findImportDataset, finishDataset, finishImportRun, importReportOf, instrumentIdOf, lockDatasetCounts, noStoredTrades } from "./import-run";
+import { previousImportRunId, recordFailedImport, startImportRun, storeTrades } from "./import-run";
+import type { ImportReport, ImportReportBase } from "./import-run";
 
 export const QUOTE_SCHEMAS = ["mbp-1", "tbbo", "mbp-10", "bbo-1s", "bbo-1m"] as const;
 
@@ -90,38 +91,22 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
   const tickNano = spec.tickSizeNano;
   const totalBytes = await fileSizes(options.files);
   const contentHash = await hashFiles(options.files, signal);
-  await syncInstruments(db);
-  const instrument = await db.instrument.findUniqueOrThrow({ where: { symbol: spec.root }, select: { id: true } });
-  const existing = await db.dataset.findUnique({ where: { name: options.dataset }, include: { instrument: { select: { symbol: true } } } });
-  if (existing && existing.instrument.symbol !== spec.root) throw conflict(`Dataset ${options.dataset} holds ${existing.instrument.symbol}, not ${spec.root}`);
+  const instrumentId = await instrumentIdOf(db, spec.root);
+  const existing = await findImportDataset(db, options.dataset, spec.root);
   // A trades dataset takes quotes too (it becomes a quote dataset); an MBO dataset does not.
   if (existing && existing.schema === "mbo") throw conflict(`Dataset ${options.dataset} holds mbo data; import quote files (MBP-1, TBBO, BBO, MBP-10) into a trades or quote dataset`);
 
-  const report = (fields: Partial<QuoteImportReport>): QuoteImportReport => ({
-    dataset: options.dataset,
-    importRunId: null,
-    skipped: false,
-    format: "dbn",
-    read: 0,
-    accepted: 0,
-    rejected: 0,
-    rejectedByReason: {},
-    from: null,
-    to: null,
-    instruments: [contract.symbol],
-    contentHash,
-    flags: {},
-    ms: Date.now() - started,
+  const base: ImportReportBase = { dataset: options.dataset, format: "dbn", contentHash, instruments: [contract.symbol], started, flags: {} };
+  const report = (core: ImportReport, fields: Partial<QuoteImportReport> = {}): QuoteImportReport => ({
+    ...core,
     schema: datasetSchema,
     quotes: { read: 0, accepted: 0, rejected: 0, rejectedByReason: {}, flagged: 0, flaggedByReason: {} },
     ...fields,
   });
-  if (existing) {
-    const previous = await db.importRun.findFirst({ where: { datasetId: existing.id, contentHash, status: "succeeded" } });
-    if (previous) {
-      onProgress?.({ bytesRead: totalBytes, totalBytes, read: 0, accepted: 0, rejected: 0 });
-      return report({ importRunId: previous.id, skipped: true });
-    }
+  const previous = existing && (await previousImportRunId(db, existing.id, contentHash));
+  if (previous) {
+    onProgress?.({ bytesRead: totalBytes, totalBytes, read: 0, accepted: 0, rejected: 0 });
+    return report({ ...emptyImportReport(base), importRunId: previous, skipped: true });
   }
 
   const sourceInfo = { files: options.files, format: "dbn", schema: datasetSchema, instrument: contract.symbol, rules };
@@ -133,45 +118,16 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
   let accepted = 0;
   let flagged = 0;
   let tradesRead = 0;
-  let tradesAccepted = 0;
-  let firstNs: bigint | null = null;
-  let lastNs: bigint | null = null;
+  const stored = noStoredTrades();
   let lastProgressAt = Date.now();
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const dataset = existing
-        ? existing.id
-        : (
-            await client.query<{ id: number }>(
-              `INSERT INTO datasets (name, instrument_id, schema, status, provenance, created_by) VALUES ($1, $2, $3, 'importing', '{}', $4) RETURNING id`,
-              [options.dataset, instrument.id, datasetSchema, options.createdBy ?? null],
-            )
-          ).rows[0].id;
-      await client.query("SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
-      const { rows: seqRows } = await client.query<{ quotes: string; trades: string }>(
-        `SELECT (SELECT coalesce(sum(quote_count), 0) FROM quote_blocks WHERE dataset_id = $1)::text AS quotes,
-                (SELECT coalesce(sum(tick_count), 0) FROM trade_blocks WHERE dataset_id = $1)::text AS trades`,
-        [dataset],
-      );
-      let nextQuoteSeq = BigInt(seqRows[0].quotes);
-      let nextTradeSeq = BigInt(seqRows[0].trades);
-      const run = await client.query<{ id: string }>(
-        `INSERT INTO import_runs (dataset_id, status, source, content_hash, created_by) VALUES ($1, 'running', $2, $3, $4) RETURNING id`,
-        [dataset, sourceInfo, contentHash, options.createdBy ?? null],
-      );
-      const runId = run.rows[0].id;
-      const quarantine: unknown[][] = [];
-      const flushQuarantine = async () => {
-        if (!quarantine.length) return;
-        const values: unknown[] = [];
-        const tuples = quarantine.map((row, i) => {
-          values.push(runId, ...row);
-          const o = i * 5;
-          return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5})`;
-        });
-        await client.query(`INSERT INTO quarantined_records (import_run_id, record_index, reason, ts_recv_ns, payload) VALUES ${tuples.join(",")}`, values);
-        quarantine.length = 0;
-      };
+      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: datasetSchema, createdBy: options.createdBy });
+      const seqs = await lockDatasetCounts(client, dataset, { table: "quote_blocks", countColumn: "quote_count" });
+      let nextQuoteSeq = seqs.records;
+      stored.nextSeq = seqs.trades;
+      const runId = await startImportRun(client, dataset, sourceInfo, contentHash, options.createdBy);
+      const quarantine = new QuarantineWriter(client, runId);
       const validator = new TradeValidator(rules, contract.expiryNs);
       const quotes = allocateQuoteColumns(BATCH, 0n);
       const trades = allocateTradeColumns(BATCH, 0n);
@@ -179,7 +135,7 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
 
       const flush = async () => {
         if (quotes.length > 0) {
-          await writeQuotes(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: tickNano, firstSeq: nextQuoteSeq }, quotes);
+          await writeQuotes(client, { datasetId: dataset, instrumentId, tickSizeNano: tickNano, firstSeq: nextQuoteSeq }, quotes);
           nextQuoteSeq += BigInt(quotes.length);
           accepted += quotes.length;
           quotes.length = 0;
@@ -188,17 +144,11 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
         const { accepted: ok, rejected } = validator.filter(trades);
         for (const r of rejected) {
           tradeCounts[r.reason] = (tradeCounts[r.reason] ?? 0) + 1;
-          quarantine.push([tradeRecord[r.index], r.reason, r.tsRecvNs.toString(), { price: r.priceTicks * Number(spec.tickSize), size: r.size, side: r.side }]);
+          quarantine.push(tradeRecord[r.index], r.reason, r.tsRecvNs.toString(), { price: r.priceTicks * Number(spec.tickSize), size: r.size, side: r.side });
         }
-        if (ok.length > 0) {
-          await writeTrades(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: tickNano, firstSeq: nextTradeSeq }, ok);
-          nextTradeSeq += BigInt(ok.length);
-          tradesAccepted += ok.length;
-          firstNs ??= tsRecvNsAt(ok, 0);
-          lastNs = tsRecvNsAt(ok, ok.length - 1);
-        }
+        await storeTrades(client, { datasetId: dataset, instrumentId, tickSizeNano: tickNano }, ok, stored);
         trades.length = 0;
-        await flushQuarantine();
+        await quarantine.flush();
       };
 
       const tick = Number(tickNano);
@@ -226,8 +176,8 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
           const tsText = () => tsNs.toString();
           if (onlyIds.size > 0 && !onlyIds.has(record.instrumentId)) {
             counts.other_instrument = (counts.other_instrument ?? 0) + 1;
-            quarantine.push([index, "other_instrument", tsText(), { instrumentId: record.instrumentId }]);
-            if (quarantine.length >= 1000) await flushQuarantine();
+            quarantine.push(index, "other_instrument", tsText(), { instrumentId: record.instrumentId });
+            await quarantine.flushIfFull();
             continue;
           }
           if (quotes.length === 0 && trades.length === 0) {
@@ -243,7 +193,7 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
           const ask = sideTicks(level.askPxNano, level.askSize);
           if (why.reason !== null) {
             counts[why.reason] = (counts[why.reason] ?? 0) + 1;
-            quarantine.push([index, why.reason, tsText(), levelPayload(level)]);
+            quarantine.push(index, why.reason, tsText(), levelPayload(level));
           } else {
             const q = quotes.length++;
             quotes.tsRecvOffsetNs[q] = offset;
@@ -259,7 +209,7 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
               const reason = bid > ask ? "flag_crossed_quote" : "flag_locked_quote";
               flags[reason] = (flags[reason] ?? 0) + 1;
               flagged++;
-              quarantine.push([index, reason, tsText(), levelPayload(level)]);
+              quarantine.push(index, reason, tsText(), levelPayload(level));
             }
           }
           if (isTrade) {
@@ -275,7 +225,7 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
             if (reason !== null) {
               tradeCounts[reason] = (tradeCounts[reason] ?? 0) + 1;
               tradesRead++;
-              quarantine.push([index, reason, tsText(), { instrumentId: record.instrumentId, priceNano: px?.toString() ?? null, size: sz }]);
+              quarantine.push(index, reason, tsText(), { instrumentId: record.instrumentId, priceNano: px?.toString() ?? null, size: sz });
             } else {
               const t = trades.length++;
               trades.tsOffsetNs[t] = offset;
@@ -286,56 +236,32 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
               tradeRecord[t] = index;
             }
           }
-          if (quarantine.length >= 1000) await flushQuarantine();
+          await quarantine.flushIfFull();
           if (quotes.length === BATCH || trades.length === BATCH || offset > 2 ** 50) await flush();
           if (onProgress && Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
             lastProgressAt = Date.now();
-            onProgress({ bytesRead: counter.bytesRead, totalBytes, read: tradesRead + trades.length, accepted: tradesAccepted, rejected: tradesRead - tradesAccepted });
+            onProgress({ bytesRead: counter.bytesRead, totalBytes, read: tradesRead + trades.length, accepted: stored.accepted, rejected: tradesRead - stored.accepted });
           }
         }
       }
       await flush();
       throwIfCancelled(signal);
       // The run's counts are the trades' (as a trades import); its reasons add the quotes' (quote_*, flag_*, other_instrument).
-      await client.query(
-        `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
-        [runId, tradesRead, tradesAccepted, tradesRead - tradesAccepted, { ...tradeCounts, ...counts, ...flags }],
-      );
-      await client.query(
-        `UPDATE datasets SET status = 'ready', record_count = $2, updated_at = now(), schema = $4,
-                version = CASE WHEN record_count > 0 THEN version + 1 ELSE version END,
-                start_ns = least((SELECT min(first_ts_recv) FROM quote_blocks WHERE dataset_id = $1), (SELECT min(first_ts_recv) FROM trade_blocks WHERE dataset_id = $1)),
-                end_ns = greatest((SELECT max(last_ts_recv) FROM quote_blocks WHERE dataset_id = $1), (SELECT max(last_ts_recv) FROM trade_blocks WHERE dataset_id = $1)),
-                provenance = provenance || jsonb_build_object('source', 'import', 'lastImport', $3::jsonb)
-          WHERE id = $1`,
-        [dataset, nextTradeSeq.toString(), JSON.stringify({ importRunId: runId, contentHash, format: "dbn", schema: datasetSchema, files: options.files.map((f) => f.split(/[\\/]/).pop()) }), existing?.schema === "mbp-10" && datasetSchema === "mbp-10" ? "mbp-10" : existing?.schema === "mbp-1" ? "mbp-1" : datasetSchema],
-      );
+      await finishImportRun(client, runId, { read: tradesRead, accepted: stored.accepted, rejected: tradesRead - stored.accepted, rejectedByReason: { ...tradeCounts, ...counts, ...flags } });
+      await finishDataset(client, dataset, {
+        recordCount: stored.nextSeq,
+        blockTables: ["quote_blocks", "trade_blocks"],
+        lastImport: { importRunId: runId, contentHash, format: "dbn", schema: datasetSchema, files: options.files },
+        schema: existing?.schema === "mbp-10" && datasetSchema === "mbp-10" ? "mbp-10" : existing?.schema === "mbp-1" ? "mbp-1" : datasetSchema,
+      });
       return runId;
     });
-    onProgress?.({ bytesRead: totalBytes, totalBytes, read: tradesRead, accepted: tradesAccepted, rejected: tradesRead - tradesAccepted });
-    const iso = (ns: bigint | null) => (ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString());
-    return report({
-      importRunId,
-      read: tradesRead,
-      accepted: tradesAccepted,
-      rejected: tradesRead - tradesAccepted,
-      rejectedByReason: tradeCounts,
-      from: iso(firstNs),
-      to: iso(lastNs),
+    onProgress?.({ bytesRead: totalBytes, totalBytes, read: tradesRead, accepted: stored.accepted, rejected: tradesRead - stored.accepted });
+    return report(importReportOf(base, { importRunId, read: tradesRead, accepted: stored.accepted, rejectedByReason: tradeCounts, firstNs: stored.firstNs, lastNs: stored.lastNs }), {
       quotes: { read, accepted, rejected: read - accepted, rejectedByReason: { ...counts, ...flags }, flagged, flaggedByReason: flags },
-      ms: Date.now() - started,
     });
   } catch (error) {
-    const message = error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
-    if (existing) {
-      await db.importRun
-        .create({ data: { datasetId: existing.id, status: "failed", source: sourceInfo, contentHash, error: message, finishedAt: new Date(), createdById: options.createdBy } })
-        .catch(() => {});
-    } else {
-      await db.failedImport
-        .create({ data: { datasetName: options.dataset, source: sourceInfo, contentHash, error: message, createdById: options.createdBy, startedAt: new Date(started) } })
-        .catch(() => {});
-    }
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: true });
     throw error;
   }
 }

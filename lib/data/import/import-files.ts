@@ -1,6 +1,7 @@
 /**
- * Helpers shared by the importers (trades of any format, DBN MBO, DBN status): content hash,
- * cancellation, file checks, DBN schema sniffing and the contract of an import.
+ * Helpers shared by the importers (trades of any format, DBN MBO, quotes, status): content hash,
+ * cancellation, file checks, DBN schema sniffing, the contract of an import and its quarantine
+ * (the run's rows and report: import-run.ts).
  */
 import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
@@ -89,7 +90,17 @@ export class QuarantineWriter {
 
   /** Queues one record: its index in the source, the reason, its receive time (ns) and a payload. */
   async add(recordIndex: number, reason: string, tsRecvNs: string | null, payload: unknown): Promise<void> {
+    this.push(recordIndex, reason, tsRecvNs, payload);
+    await this.flushIfFull();
+  }
+
+  /** Queues one record as `add` does, without flushing (for a synchronous loop: call `flushIfFull`). */
+  push(recordIndex: number, reason: string, tsRecvNs: string | null, payload: unknown): void {
     this.rows.push([recordIndex, reason, tsRecvNs, payload]);
+  }
+
+  /** Writes the queued records once there are 1,000 of them. */
+  async flushIfFull(): Promise<void> {
     if (this.rows.length >= 1000) await this.flush();
   }
 

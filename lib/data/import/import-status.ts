@@ -10,7 +10,7 @@
  *   failure is recorded as a failed import run. Idempotent by content hash, like trade imports.
  */
 import type pg from "pg";
-import { AppError, notFound } from "../../errors";
+import { notFound } from "../../errors";
 import type { Db } from "../../db/prisma";
 import { withTransaction } from "../../db/transaction";
 import { parseContractSymbol } from "../../market/contract-symbol";
@@ -22,8 +22,9 @@ import { insertDataFlags, type NewDataFlag } from "../data-flags";
 import { countedChunks } from "../formats/file-chunks";
 import type { ByteCounter } from "../formats/types";
 import { HaltTracker } from "./halt-intervals";
-import { QuarantineWriter } from "./import-files";
-import type { ImportReport, ImportTradesOptions } from "./import-trades";
+import { QuarantineWriter, throwIfCancelled } from "./import-files";
+import { emptyImportReport, finishImportRun, importReportOf, previousImportRunId, recordFailedImport, startImportRun, type ImportReport } from "./import-run";
+import type { ImportTradesOptions } from "./import-trades";
 
 /** Root of a contract symbol (ESH1 -> ES), or null for spreads and unknown symbols. */
 function rootOf(symbol: string): string | null {
@@ -48,15 +49,11 @@ export async function importStatus(db: Db, pool: pg.Pool, ctx: StatusImportConte
   if (!existing) throw notFound(`Dataset ${options.dataset} (status files add halts to an existing dataset: import its trades first)`);
   const root = existing.instrument.symbol;
   const only = options.instrument?.trim().toUpperCase();
-  const base: Omit<ImportReport, "importRunId" | "skipped" | "read" | "accepted" | "rejected" | "rejectedByReason" | "from" | "to" | "instruments" | "flags" | "ms"> = {
-    dataset: options.dataset,
-    format: "dbn",
-    contentHash,
-  };
-  const previous = await db.importRun.findFirst({ where: { datasetId: existing.id, contentHash, status: "succeeded" } });
+  const base = { dataset: options.dataset, format: "dbn" as const, contentHash, instruments: [], started, flags: {} };
+  const previous = await previousImportRunId(db, existing.id, contentHash);
   if (previous) {
     options.onProgress?.({ bytesRead: totalBytes, totalBytes, read: 0, accepted: 0, rejected: 0 });
-    return { ...base, importRunId: previous.id, skipped: true, read: 0, accepted: 0, rejected: 0, rejectedByReason: {}, from: null, to: null, instruments: [], flags: {}, ms: Date.now() - started };
+    return { ...emptyImportReport(base), importRunId: previous, skipped: true };
   }
   const sourceInfo = { files: options.files, format: "dbn", schema: "status", instrument: only ?? root };
   const counter: ByteCounter = { bytesRead: 0 };
@@ -69,11 +66,7 @@ export async function importStatus(db: Db, pool: pg.Pool, ctx: StatusImportConte
   let halts: NewDataFlag[] = [];
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const run = await client.query<{ id: string }>(
-        `INSERT INTO import_runs (dataset_id, status, source, content_hash, created_by) VALUES ($1, 'running', $2, $3, $4) RETURNING id`,
-        [existing.id, sourceInfo, contentHash, options.createdBy ?? null],
-      );
-      const runId = run.rows[0].id;
+      const runId = await startImportRun(client, existing.id, sourceInfo, contentHash, options.createdBy);
       const tracker = new HaltTracker();
       const quarantine = new QuarantineWriter(client, runId);
       let fileEndNs: bigint | null = null;
@@ -81,7 +74,7 @@ export async function importStatus(db: Db, pool: pg.Pool, ctx: StatusImportConte
         const stream = decodeDbn(countedChunks(file, counter));
         let map: SymbolMap | null = null;
         for await (const record of stream) {
-          if (options.signal?.aborted) throw new AppError("cancelled", "Import cancelled");
+          throwIfCancelled(options.signal);
           map ??= SymbolMap.fromMetadata(stream.metadata as DbnMetadata);
           if (record.kind !== "status") continue;
           const index = read++;
@@ -104,33 +97,17 @@ export async function importStatus(db: Db, pool: pg.Pool, ctx: StatusImportConte
       halts = tracker.finish(fileEndNs).map((h) => ({ kind: "halt", fromNs: h.fromNs, toNs: h.toNs, count: h.count, detail: h.detail }));
       await insertDataFlags(client, existing.id, runId, halts);
       await quarantine.flush();
-      await client.query(
-        `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
-        [runId, read, accepted, read - accepted, counts],
-      );
+      await finishImportRun(client, runId, { read, accepted, rejected: read - accepted, rejectedByReason: counts });
       return runId;
     });
     options.onProgress?.({ bytesRead: counter.bytesRead, totalBytes, read, accepted, rejected: read - accepted });
-    const iso = (ns: bigint | null) => (ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString());
     return {
-      ...base,
-      importRunId,
-      skipped: false,
-      read,
-      accepted,
-      rejected: read - accepted,
-      rejectedByReason: counts,
-      from: iso(firstNs),
-      to: iso(lastNs),
+      ...importReportOf(base, { importRunId, read, accepted, rejectedByReason: counts, firstNs, lastNs }),
       instruments: [...symbols].sort(),
       flags: halts.length ? { halt: { flags: halts.length, records: halts.reduce((n, h) => n + h.count, 0) } } : {},
-      ms: Date.now() - started,
     };
   } catch (error) {
-    const message = error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
-    await db.importRun
-      .create({ data: { datasetId: existing.id, status: "failed", source: sourceInfo, contentHash, error: message, finishedAt: new Date(), createdById: options.createdBy } })
-      .catch(() => {});
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: false });
     throw error;
   }
 }

@@ -10,7 +10,8 @@
  * - Extreme moves are kept but flagged: accepted trades outside the price band (rules.priceBand,
  *   price-band.ts) are stored and their ranges written as `price_band` data flags
  *   (lib/data/data-flags.ts). A DBN file of the status schema goes to import-status.ts instead
- *   (halt intervals as `halt` flags, no trades).
+ *   (halt intervals as `halt` flags, no trades); bar files (NinjaTrader minute bars, DBN
+ *   ohlcv-*) go to import-bars.ts (a bar dataset).
  * - All-or-nothing: ticks, quarantine, flags and dataset statistics are written in one
  *   transaction; a failed or cancelled import leaves the dataset exactly as before. When the
  *   dataset existed the attempt is recorded as a failed import run (error "cancelled" for a
@@ -26,14 +27,12 @@
  *   batches (the transaction rolls back) with AppError "cancelled".
  */
 import type pg from "pg";
-import { AppError, conflict } from "../../errors";
+import { AppError } from "../../errors";
 import type { Db } from "../../db/prisma";
 import { withTransaction } from "../../db/transaction";
 import { getContractSpec } from "../../market/contract-spec";
 import { tsRecvNsAt } from "../../market/trade-columns";
-import { syncInstruments } from "../datasets";
-import { readTrades, writeTrades } from "../tick-blocks";
-import { baseName } from "../formats/file-chunks";
+import { readTrades } from "../tick-blocks";
 import { createTradeSource, resolveFormat, type FormatOptions } from "../formats";
 import type { ByteCounter, ImportFormat } from "../formats/types";
 import { TradeValidator, validationRulesSchema, type ValidationRulesInput } from "./trade-validation";
@@ -41,38 +40,17 @@ import { insertDataFlags, type NewDataFlag } from "../data-flags";
 import { importStatus } from "./import-status";
 import { importDbnMbo } from "./import-dbn-mbo";
 import { importDbnQuotes, isQuoteSchema } from "./import-dbn-quotes";
+import { importBars, isDbnBarSchema, isNinjaTraderBarFile } from "./import-bars";
 import { dbnSchemas, fileSizes, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled } from "./import-files";
 import { PriceBand, sessionWindowOf, type PriceBandRange } from "./price-band";
+import { datasetIdFor, emptyImportReport, findImportDataset, finishDataset, finishImportRun, importReportOf, instrumentIdOf, noStoredTrades } from "./import-run";
+import { previousImportRunId, recordFailedImport, startImportRun, storeTrades } from "./import-run";
+import type { ImportProgress, ImportReport, ImportReportBase } from "./import-run";
 
 export type { ImportFormat } from "../formats/types";
 export type { FormatOptions } from "../formats";
 
-export interface ImportReport {
-  dataset: string;
-  importRunId: string | null;
-  skipped: boolean;
-  format: ImportFormat;
-  read: number;
-  accepted: number;
-  rejected: number;
-  rejectedByReason: Record<string, number>;
-  from: string | null;
-  to: string | null;
-  instruments: string[];
-  contentHash: string;
-  /** Data flags this import wrote, per kind: ranges and the records they cover (importTrades always sets it). */
-  flags?: Record<string, { flags: number; records: number }>;
-  ms: number;
-}
-
-export interface ImportProgress {
-  /** Raw (possibly compressed) bytes of the files read so far. */
-  bytesRead: number;
-  totalBytes: number;
-  read: number;
-  accepted: number;
-  rejected: number;
-}
+export type { ImportProgress, ImportReport } from "./import-run";
 
 export interface ImportTradesOptions {
   files: string[];
@@ -112,68 +90,36 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
     }
     // Quote files store their quotes and trades; mixed with trades files, only the trades (as before).
     if (schemas.length > 0 && schemas.every(isQuoteSchema)) return importDbnQuotes(db, pool, options);
+    if (schemas.length > 0 && schemas.every(isDbnBarSchema)) return importBars(db, pool, options, "dbn");
   }
+  if (format === "ninjatrader" && (await isNinjaTraderBarFile(options.files[0]))) return importBars(db, pool, options, "ninjatrader");
   const counter: ByteCounter = { bytesRead: 0 };
   const source = createTradeSource(format, options.files, options.formatOptions, counter);
   const contract = resolveContract(await source.symbols(), options.instrument);
   const spec = getContractSpec(contract.root);
   const contentHash = await hashFiles(options.files, signal);
-  await syncInstruments(db);
-  const instrument = await db.instrument.findUniqueOrThrow({ where: { symbol: spec.root }, select: { id: true } });
-
-  const existing = await db.dataset.findUnique({ where: { name: options.dataset }, include: { instrument: { select: { symbol: true } } } });
-  if (existing && existing.instrument.symbol !== spec.root) {
-    throw conflict(`Dataset ${options.dataset} holds ${existing.instrument.symbol}, not ${spec.root}`);
-  }
+  const instrumentId = await instrumentIdOf(db, spec.root);
+  const existing = await findImportDataset(db, options.dataset, spec.root);
+  const base: ImportReportBase = { dataset: options.dataset, format, contentHash, instruments: [contract.symbol], started, flags: {} };
   const counts: Record<string, number> = {};
   let read = 0;
-  let accepted = 0;
-  const progress = () => ({ bytesRead: counter.bytesRead, totalBytes, read, accepted, rejected: read - accepted });
-  if (existing) {
-    const previous = await db.importRun.findFirst({ where: { datasetId: existing.id, contentHash, status: "succeeded" } });
-    if (previous) {
-      onProgress?.({ bytesRead: totalBytes, totalBytes, read: 0, accepted: 0, rejected: 0 });
-      return {
-        dataset: options.dataset,
-        importRunId: previous.id,
-        skipped: true,
-        format,
-        read: 0,
-        accepted: 0,
-        rejected: 0,
-        rejectedByReason: {},
-        from: null,
-        to: null,
-        instruments: [contract.symbol],
-        contentHash,
-        flags: {},
-        ms: Date.now() - started,
-      };
-    }
+  const stored = noStoredTrades();
+  const progress = (): ImportProgress => ({ bytesRead: counter.bytesRead, totalBytes, read, accepted: stored.accepted, rejected: read - stored.accepted });
+  const previous = existing && (await previousImportRunId(db, existing.id, contentHash));
+  if (previous) {
+    onProgress?.({ bytesRead: totalBytes, totalBytes, read: 0, accepted: 0, rejected: 0 });
+    return { ...emptyImportReport(base), importRunId: previous, skipped: true };
   }
 
   const sourceInfo = { files: options.files, format, instrument: contract.symbol, rules, ...(options.formatOptions ? { formatOptions: options.formatOptions } : {}) };
-  let firstNs: bigint | null = null;
-  let lastNs: bigint | null = null;
   let lastProgressAt = Date.now();
   const flagTotals: Record<string, { flags: number; records: number }> = {};
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const dataset = existing
-        ? existing.id
-        : (
-            await client.query<{ id: number }>(
-              `INSERT INTO datasets (name, instrument_id, schema, status, provenance, created_by) VALUES ($1, $2, 'trades', 'importing', '{}', $3) RETURNING id`,
-              [options.dataset, instrument.id, options.createdBy ?? null],
-            )
-          ).rows[0].id;
+      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: "trades", createdBy: options.createdBy });
       const { rows: seqRows } = await client.query<{ n: string }>("SELECT record_count::text AS n FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
-      let nextSeq = BigInt(seqRows[0].n);
-      const run = await client.query<{ id: string }>(
-        `INSERT INTO import_runs (dataset_id, status, source, content_hash, created_by) VALUES ($1, 'running', $2, $3, $4) RETURNING id`,
-        [dataset, sourceInfo, contentHash, options.createdBy ?? null],
-      );
-      const runId = run.rows[0].id;
+      stored.nextSeq = BigInt(seqRows[0].n);
+      const runId = await startImportRun(client, dataset, sourceInfo, contentHash, options.createdBy);
       const validator = new TradeValidator(rules, contract.expiryNs);
       const band = rules.priceBand ? new PriceBand(rules.priceBand) : null;
       const bandDetail = rules.priceBand ? { percent: rules.priceBand.percent, reference: rules.priceBand.reference } : null;
@@ -229,13 +175,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
           else pending.push(...closed);
           if (pending.length >= 1000) await writeBandFlags(pending.splice(0, pending.length));
         }
-        if (ok.length > 0) {
-          await writeTrades(client, { datasetId: dataset, instrumentId: instrument.id, tickSizeNano: spec.tickSizeNano, firstSeq: nextSeq }, ok);
-          nextSeq += BigInt(ok.length);
-          accepted += ok.length;
-          firstNs ??= tsRecvNsAt(ok, 0);
-          lastNs = tsRecvNsAt(ok, ok.length - 1);
-        }
+        await storeTrades(client, { datasetId: dataset, instrumentId, tickSizeNano: spec.tickSizeNano }, ok, stored);
         if (onProgress && Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
           lastProgressAt = Date.now();
           onProgress(progress());
@@ -244,58 +184,21 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       throwIfCancelled(signal);
       await quarantine.flush();
       if (band) await writeBandFlags([...pending.splice(0, pending.length), ...band.finish()]);
-      const rejectedTotal = read - accepted;
-      await client.query(
-        `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
-        [runId, read, accepted, rejectedTotal, counts],
-      );
-      await client.query(
-        `UPDATE datasets SET status = 'ready', record_count = $2, updated_at = now(),
-                version = CASE WHEN record_count > 0 THEN version + 1 ELSE version END,
-                start_ns = (SELECT min(first_ts_recv) FROM trade_blocks WHERE dataset_id = $1),
-                end_ns = (SELECT max(last_ts_recv) FROM trade_blocks WHERE dataset_id = $1),
-                provenance = provenance || jsonb_build_object('source', 'import', 'lastImport', $3::jsonb)
-          WHERE id = $1`,
-        [dataset, nextSeq.toString(), JSON.stringify({ importRunId: runId, contentHash, format, files: options.files.map(baseName) })],
-      );
+      await finishImportRun(client, runId, { read, accepted: stored.accepted, rejected: read - stored.accepted, rejectedByReason: counts });
+      await finishDataset(client, dataset, {
+        recordCount: stored.nextSeq,
+        blockTables: ["trade_blocks"],
+        lastImport: { importRunId: runId, contentHash, format, files: options.files },
+      });
       return runId;
     });
     onProgress?.(progress());
-    const iso = (ns: bigint | null) => (ns === null ? null : new Date(Number(ns / 1_000_000n)).toISOString());
-    return {
-      dataset: options.dataset,
-      importRunId,
-      skipped: false,
-      format,
-      read,
-      accepted,
-      rejected: read - accepted,
-      rejectedByReason: counts,
-      from: iso(firstNs),
-      to: iso(lastNs),
-      instruments: [contract.symbol],
-      contentHash,
-      flags: flagTotals,
-      ms: Date.now() - started,
-    };
+    return { ...importReportOf(base, { importRunId, read, accepted: stored.accepted, rejectedByReason: counts, firstNs: stored.firstNs, lastNs: stored.lastNs }), flags: flagTotals };
   } catch (error) {
     // Nothing was written (the transaction rolled back); keep a trace of the failed attempt.
-    if (existing) {
-      const message = error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
-      await db.importRun
-        .create({ data: { datasetId: existing.id, status: "failed", source: sourceInfo, contentHash, error: message, finishedAt: new Date(), createdById: options.createdBy } })
-        .catch(() => {});
-    } else {
-      await db.failedImport
-        .create({ data: { datasetName: options.dataset, source: sourceInfo, contentHash, error: failureMessage(error), createdById: options.createdBy, startedAt: new Date(started) } })
-        .catch(() => {});
-    }
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: true });
     throw error;
   }
-}
-
-function failureMessage(error: unknown): string {
-  return error instanceof AppError && error.code === "cancelled" ? "cancelled" : (error as Error).message;
 }
 
 /**
