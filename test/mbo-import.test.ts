@@ -1,8 +1,12 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type PgBoss from "pg-boss";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { bootstrapTestDatabase, inProcessExecutor, runRow, seedDataset } from "./support/system";
 import { decodeMboFile } from "../lib/data/dbn/dbn-file";
+import { zstdDecompress } from "../lib/data/dbn/zstd";
 import { importDbnMbo, isDbnMbo } from "../lib/data/import/import-dbn-mbo";
 import { importTrades } from "../lib/data/import/import-trades";
 import { countMbo, readMbo } from "../lib/data/mbo-blocks";
@@ -94,6 +98,18 @@ describe("MBO datasets: import of Databento MBO files, storage and a book backte
     expect(viaImportTrades.skipped).toBe(true);
     expect(viaImportTrades.importRunId).toBe(again.importRunId);
     await expect(importTrades(db.prisma, db.pool, { files: [ESH4, TRADES_FILE], dataset: "esh4-mbo" })).rejects.toThrow(/cannot be imported together/);
+  });
+
+  it("a failed MBO import into a new dataset leaves no dataset and records the attempt under its name", async () => {
+    // The decompressed ESH4 file cut in the middle of a record: decoding fails after many batches.
+    const whole = zstdDecompress(new Uint8Array(await readFile(ESH4)));
+    const cut = path.join(await mkdtemp(path.join(tmpdir(), "mbo-cut-")), "esh4-cut.mbo.dbn");
+    await writeFile(cut, whole.subarray(0, Math.floor(whole.length * 0.9) + 3));
+    await expect(importTrades(db.prisma, db.pool, { files: [cut], dataset: "esh4-cut", instrument: "ESH4" })).rejects.toThrow();
+    expect(await db.prisma.dataset.findUnique({ where: { name: "esh4-cut" } })).toBeNull();
+    const failed = await db.prisma.failedImport.findMany({ where: { datasetName: "esh4-cut" } });
+    expect(failed).toHaveLength(1);
+    expect(failed[0].error).not.toBe("");
   });
 
   it("reads back exactly what the decoder produced (times, order ids, prices, every column)", async () => {

@@ -187,7 +187,7 @@ export async function importBars(db: Db, pool: pg.Pool, options: ImportTradesOpt
     onProgress?.({ bytesRead: counter.bytesRead, totalBytes, read, accepted, rejected: read - accepted });
     return { ...importReportOf(base, { importRunId, read, accepted, rejectedByReason: counts, firstNs, lastNs }), schema, intervalS };
   } catch (error) {
-    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: true });
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started });
     throw error;
   }
 }

@@ -192,8 +192,7 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
       trades: { accepted: stored.accepted, rejected: tradesRead - stored.accepted, rejectedByReason: tradeCounts },
     });
   } catch (error) {
-    // As it always did, an MBO import records no `failed_imports` row for a dataset it would have created.
-    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: false });
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started });
     throw error;
   }
 }

@@ -261,7 +261,7 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
       quotes: { read, accepted, rejected: read - accepted, rejectedByReason: { ...counts, ...flags }, flagged, flaggedByReason: flags },
     });
   } catch (error) {
-    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: true });
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started });
     throw error;
   }
 }

@@ -247,8 +247,8 @@ export function failureMessage(error: unknown): string {
 
 /**
  * Records a failed attempt after its transaction rolled back (see the module comment); errors of
- * the recording itself are swallowed. `failedImports`: whether an attempt on a dataset that did not
- * exist leaves a `failed_imports` row.
+ * the recording itself are swallowed: an existing dataset gets a failed `import_runs` row, a
+ * dataset the import would have created a `failed_imports` row under its name.
  */
 export async function recordFailedImport(
   db: Db,
@@ -260,7 +260,6 @@ export async function recordFailedImport(
     contentHash: string;
     createdBy?: string;
     started: number;
-    failedImports: boolean;
   },
 ): Promise<void> {
   const { existing, source, contentHash, createdBy } = attempt;
@@ -269,7 +268,7 @@ export async function recordFailedImport(
     await db.importRun
       .create({ data: { datasetId: existing.id, status: "failed", source, contentHash, error, finishedAt: new Date(), createdById: createdBy } })
       .catch(() => {});
-  } else if (attempt.failedImports) {
+  } else {
     await db.failedImport
       .create({ data: { datasetName: attempt.datasetName, source, contentHash, error, createdById: createdBy, startedAt: new Date(attempt.started) } })
       .catch(() => {});

@@ -107,7 +107,7 @@ export async function importStatus(db: Db, pool: pg.Pool, ctx: StatusImportConte
       flags: halts.length ? { halt: { flags: halts.length, records: halts.reduce((n, h) => n + h.count, 0) } } : {},
     };
   } catch (error) {
-    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: false });
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started });
     throw error;
   }
 }

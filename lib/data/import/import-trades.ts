@@ -196,7 +196,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
     return { ...importReportOf(base, { importRunId, read, accepted: stored.accepted, rejectedByReason: counts, firstNs: stored.firstNs, lastNs: stored.lastNs }), flags: flagTotals };
   } catch (error) {
     // Nothing was written (the transaction rolled back); keep a trace of the failed attempt.
-    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started, failedImports: true });
+    await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started });
     throw error;
   }
 }
