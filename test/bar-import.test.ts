@@ -122,6 +122,10 @@ describe("bar datasets: NinjaTrader minute bars and Databento OHLCV stored and s
     const hourly = "../shared/fixtures/databento/databento-dbn/tests/data/test_data.ohlcv-1h.v3.dbn.zst";
     await expect(importTrades(db.prisma, db.pool, { files: [hourly], dataset: "esu4-bars", instrument: "ES" })).rejects.toThrow(/holds ohlcv-1m data; ohlcv-1h bars go into a new dataset/);
     expect((await db.prisma.dataset.findUniqueOrThrow({ where: { name: "esu4-bars" } })).recordCount).toBe(30n);
+    // Tick files do not go into a bar dataset either.
+    const trades = "../shared/fixtures/databento/databento-dbn/tests/data/test_data.trades.v3.dbn.zst";
+    await expect(importTrades(db.prisma, db.pool, { files: [trades], dataset: "esu4-bars", instrument: "ESU4" })).rejects.toThrow(/holds ohlcv-1m data; import trades into a trades or quote dataset/);
+    expect((await db.prisma.dataset.findUniqueOrThrow({ where: { name: "esu4-bars" } })).recordCount).toBe(30n);
   });
 
   it("refuses to run a backtest on a bar dataset with a clear message", async () => {

@@ -6,6 +6,7 @@ import { bootstrapTestDatabase, inProcessExecutor, runRow } from "./support/syst
 import { continuousDetail, deleteDataset, generateDataset, getDataset, getDatasetDetail } from "../lib/data/datasets";
 import { createContinuousDataset, dailyVolumes, readContinuousInfo } from "../lib/data/continuous-datasets";
 import { readTrades } from "../lib/data/tick-blocks";
+import { importTrades } from "../lib/data/import/import-trades";
 import { getContractSpec } from "../lib/market/contract-spec";
 import { tsRecvNsAt } from "../lib/market/trade-columns";
 import { startBoss } from "../lib/jobs/queue";
@@ -108,6 +109,10 @@ describe("continuous datasets and rolls (real PostgreSQL)", () => {
     const open12 = utc("2025-03-11T22:00:00Z");
     expect(coverage.sessions[2].ticks).toBe(await count("mnq-h5", { fromNs: open12, toNs: open13 }));
     expect(coverage.sessions[3].ticks).toBe(await count("mnq-m5", { fromNs: open13, toNs: utc("2025-03-13T21:00:00Z") }));
+
+    // Files go into a component, never into the continuous dataset itself.
+    const trades = "../shared/fixtures/databento/databento-dbn/tests/data/test_data.trades.v3.dbn.zst";
+    await expect(importTrades(db.prisma, db.pool, { files: [trades], dataset: "mnq-cal", instrument: "MNQH5" })).rejects.toThrow(/continuous series over other datasets; import into one of its components/);
   });
 
   it("with the volume rule rolls at the session after the first one where the next contract traded more", async () => {

@@ -117,11 +117,16 @@ export interface ImportDataset {
   instrument: { symbol: string };
 }
 
-/** The named dataset when it exists (null otherwise); one of another instrument than `root` is a conflict. */
+/**
+ * The named dataset when it exists (null otherwise); one of another instrument than `root`, or a
+ * continuous dataset (made of other datasets), is a conflict.
+ */
 export async function findImportDataset(db: Db, name: string, root: string): Promise<ImportDataset | null> {
-  const existing = await db.dataset.findUnique({ where: { name }, select: { id: true, schema: true, instrument: { select: { symbol: true } } } });
-  if (existing && existing.instrument.symbol !== root) throw conflict(`Dataset ${name} holds ${existing.instrument.symbol}, not ${root}`);
-  return existing;
+  const existing = await db.dataset.findUnique({ where: { name }, select: { id: true, schema: true, kind: true, instrument: { select: { symbol: true } } } });
+  if (!existing) return null;
+  if (existing.kind === "continuous") throw conflict(`Dataset ${name} is a continuous series over other datasets; import into one of its components`);
+  if (existing.instrument.symbol !== root) throw conflict(`Dataset ${name} holds ${existing.instrument.symbol}, not ${root}`);
+  return { id: existing.id, schema: existing.schema, instrument: existing.instrument };
 }
 
 /** The id of the dataset's succeeded import of the same content, if any (the import is then skipped). */

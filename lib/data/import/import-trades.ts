@@ -27,7 +27,7 @@
  *   batches (the transaction rolls back) with AppError "cancelled".
  */
 import type pg from "pg";
-import { AppError } from "../../errors";
+import { AppError, conflict } from "../../errors";
 import type { Db } from "../../db/prisma";
 import { withTransaction } from "../../db/transaction";
 import { getContractSpec } from "../../market/contract-spec";
@@ -100,6 +100,9 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
   const contentHash = await hashFiles(options.files, signal);
   const instrumentId = await instrumentIdOf(db, spec.root);
   const existing = await findImportDataset(db, options.dataset, spec.root);
+  if (existing && (existing.schema === "mbo" || existing.schema.startsWith("ohlcv"))) {
+    throw conflict(`Dataset ${options.dataset} holds ${existing.schema} data; import trades into a trades or quote dataset`);
+  }
   const base: ImportReportBase = { dataset: options.dataset, format, contentHash, instruments: [contract.symbol], started, flags: {} };
   const counts: Record<string, number> = {};
   let read = 0;
