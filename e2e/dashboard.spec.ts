@@ -162,6 +162,20 @@ test("the result dashboard: views in the URL, server-side trade list, trade char
   await expect(chart.getByTestId("marker-entry")).toBeVisible();
   await expect(chart.getByTestId("marker-exit")).toBeVisible();
   expect(await chart.getByTestId("trade-bar").count()).toBeGreaterThan(5);
+  // Every fill of the trade as a marker (buy up, sell down, with its audit in the tooltip), and
+  // the trade's fills listed with why they happened.
+  const ownFills = chart.locator('[data-testid="fill-marker"][data-own="true"]');
+  await expect(ownFills.first()).toBeVisible();
+  const ownCount = await ownFills.count();
+  expect(ownCount).toBeGreaterThanOrEqual(2);
+  const sides = await ownFills.evaluateAll((els) => els.map((el) => el.getAttribute("data-side")));
+  expect(new Set(sides)).toEqual(new Set(["buy", "sell"]));
+  await expect(ownFills.first().locator("title")).toContainText(/model (l1-trades|end-of-data)/);
+  await expect(ownFills.first().locator("title")).toContainText("queue position");
+  const fillRows = chart.getByTestId("trade-fill-row");
+  await expect(fillRows).toHaveCount(ownCount);
+  await expect(fillRows.first().getByTestId("trade-fill-reason")).toHaveText(/^(l1-trades|end-of-data)/);
+  await chart.screenshot({ path: "artifacts/screenshots/dashboard-trade-fills.png" });
   await screenshot(page, "dashboard-trades-dark");
   expect(await contrastFailures(page)).toEqual([]);
 

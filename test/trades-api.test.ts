@@ -189,6 +189,26 @@ describe("trades API", () => {
     expect(viaShare.status).toBe(200);
   });
 
+  it("gives the trade's own fills with the chart: each side's contracts equal the trip's quantity, at the trip's entry and exit times", async () => {
+    for (const trip of [trips[0], trips[Math.floor(trips.length / 3)], trips[trips.length - 1]]) {
+      const res = await call("runs/[id]/trades/[n]/chart", "GET", { as: "ana", params: { id: runId, n: String(trip.seq) } });
+      expect(res.status).toBe(200);
+      expect(res.body.fillsSource).toBe("fills");
+      const own = res.body.fills.filter((f: { tradeQty: number }) => f.tradeQty > 0) as { side: number; tradeQty: number; tsNs: string; model: string; price: number }[];
+      const qty = (side: number) => own.filter((f) => f.side === side).reduce((s, f) => s + f.tradeQty, 0);
+      expect(qty(trip.side), `trip ${trip.seq} entry`).toBe(trip.qty);
+      expect(qty(-trip.side), `trip ${trip.seq} exit`).toBe(trip.qty);
+      expect(own[0].tsNs).toBe(trip.entryNs.toString());
+      expect(own[own.length - 1].tsNs).toBe(trip.exitNs.toString());
+      // Fill prices are on the MNQ grid (quarter points).
+      for (const f of own) expect(Number.isInteger(f.price * 4)).toBe(true);
+    }
+    // The last trip ends with the engine's end-of-data close.
+    const last = await call("runs/[id]/trades/[n]/chart", "GET", { as: "ana", params: { id: runId, n: String(trips[trips.length - 1].seq) } });
+    const closes = last.body.fills.filter((f: { tradeQty: number }) => f.tradeQty > 0);
+    expect(closes[closes.length - 1].model).toBe("end-of-data");
+  });
+
   it("explains a deleted dataset instead of failing", async () => {
     await db.pool.query("UPDATE runs SET dataset_id = NULL WHERE id = $1", [runId]);
     const res = await call("runs/[id]/trades/[n]/chart", "GET", { as: "ana", params: { id: runId, n: String(trips[0].seq) } });
@@ -197,5 +217,14 @@ describe("trades API", () => {
     expect(res.body.message).toMatch(/deleted/);
     expect(res.body.bars).toEqual([]);
     expect(res.body.markers).toHaveLength(2);
+  });
+
+  it("still lists the trade's stored fills once the dataset is deleted", async () => {
+    const trip = trips[1];
+    const res = await call("runs/[id]/trades/[n]/chart", "GET", { as: "ana", params: { id: runId, n: String(trip.seq) } });
+    expect(res.body.available).toBe(false);
+    const own = res.body.fills.filter((f: { tradeQty: number }) => f.tradeQty > 0);
+    expect(own.length).toBeGreaterThanOrEqual(2);
+    expect(own.reduce((s: number, f: { side: number; tradeQty: number }) => s + f.side * f.tradeQty, 0)).toBe(0);
   });
 });

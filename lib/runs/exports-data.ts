@@ -5,9 +5,13 @@ import type { Db } from "../db/prisma";
 import { toRunDto, toTradeDto, type EquitySeriesDto, type ResultMetricsDto, type RunResultDto } from "./run-dto";
 import type { ExportInput } from "./exports";
 import { getRunRow } from "./run-service";
+import { readRunFills } from "./run-fills";
 
-/** Same authorization as `getRunResult`: another user's private run, or a run without result, is 404. */
-export async function getRunExportData(deps: { db: Db; stallAfterSec: number }, principal: Principal, runId: string): Promise<ExportInput> {
+/**
+ * Same authorization as `getRunResult`: another user's private run, or a run without result, is 404.
+ * `opts.fills`: also load every fill (the fills formats).
+ */
+export async function getRunExportData(deps: { db: Db; stallAfterSec: number }, principal: Principal, runId: string, opts: { fills?: boolean } = {}): Promise<ExportInput> {
   const run = await getRunRow(deps.db, principal, runId);
   const result = await deps.db.runResult.findUnique({ where: { runId: run.id } });
   if (!result) throw notFound("Result");
@@ -23,5 +27,6 @@ export async function getRunExportData(deps: { db: Db; stallAfterSec: number }, 
       resultHash: result.resultHash,
       trades: trades.map(toTradeDto),
     },
+    ...(opts.fills ? { fills: await readRunFills(deps.db, run.id) } : {}),
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { computeStatistics } from "../statistics";
 import { MNQ } from "../statistics/test-support";
-import { EXPORT_FORMATS, REPORT_CHART_POINTS, buildExport, csvField, equityCsv, nsToIso, reportHtml, resultJson, slugify, toCsv, tradesCsv, tradesJson } from "./exports";
+import { EXPORT_FORMATS, FILLS_CSV_HEADER, REPORT_CHART_POINTS, buildExport, csvField, equityCsv, fillsCsv, fillsJson, nsToIso, reportHtml, resultJson, slugify, toCsv, tradesCsv, tradesJson } from "./exports";
+import type { FillDto } from "./run-fills";
 import type { RunDto, RunResultDto, TradeDto } from "./run-dto";
 
 const T0_MS = Date.parse("2025-03-04T14:30:00Z");
@@ -229,5 +230,44 @@ describe("buildExport", () => {
       expect(file.contentType).toMatch(format.endsWith(".csv") ? /^text\/csv/ : format.endsWith(".json") ? /^application\/json/ : /^text\/html/);
     }
     expect(slugify("<<>>")).toBe("run");
+  });
+});
+
+describe("fills exports", () => {
+  const fill = (over: Partial<FillDto>): FillDto => ({
+    seq: 1,
+    orderId: 7,
+    tradeSeq: 1,
+    tsNs: "1741098600123456789",
+    tsMs: 1741098600123.456,
+    side: 1,
+    qty: 2,
+    priceTicks: 84001,
+    price: 21000.25,
+    feeUsd: 1.24,
+    positionAfter: 2,
+    model: "l1-trades",
+    rule: null,
+    latencyNs: 3_000_000,
+    responseLatencyNs: null,
+    slippageTicks: 0,
+    queuePosition: null,
+    detail: { batch: 0, tradeIndex: 12, tradeTsNs: "1741098600123000000" },
+    ...over,
+  });
+
+  it("writes one row per fill with the audit columns, empty where a field does not apply", () => {
+    const fills = [fill({}), fill({ seq: 2, orderId: 8, side: -1, positionAfter: 0, tsNs: "1741098660000000001", price: 21001.5, priceTicks: 84006, model: "l2-queue", rule: "queue", queuePosition: 14, responseLatencyNs: 250_000, feeUsd: 0.5 })];
+    const lines = fillsCsv(fills).split("\r\n");
+    expect(lines[0]).toBe(FILLS_CSV_HEADER.join(","));
+    expect(lines[1]).toBe("1,1,7,2025-03-04T14:30:00.123456789Z,buy,2,21000.25,84001,1.24,2,l1-trades,,3000000,,0,,2025-03-04T14:30:00.123000000Z");
+    expect(lines[2]).toBe("2,1,8,2025-03-04T14:31:00.000000001Z,sell,2,21001.5,84006,0.50,0,l2-queue,queue,3000000,250000,0,14,2025-03-04T14:30:00.123000000Z");
+    expect(lines).toHaveLength(4);
+    expect(JSON.parse(fillsJson(fills))).toEqual(fills);
+  });
+
+  it("exports no rows when the run stored no fills", () => {
+    expect(fillsCsv([])).toBe(FILLS_CSV_HEADER.join(",") + "\r\n");
+    expect(buildExport("fills.json", { ...fixture("x") }).body).toBe("[]");
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Exports of a finished run's result: trades and equity as CSV or JSON, the full result as JSON
+ * Exports of a finished run's result: trades, fills and equity as CSV or JSON, the full result as JSON
  * (with the run's provenance, so every figure can be reproduced) and a self-contained HTML report.
  *
  * Pure: the caller loads the run and its result (all trades). Invariants:
@@ -12,13 +12,16 @@
  */
 import { lttb, underwaterSeries } from "../statistics";
 import type { EquitySeriesDto, RunDto, RunResultDto, TradeDto } from "./run-dto";
+import type { FillDto } from "./run-fills";
 
-export const EXPORT_FORMATS = ["trades.csv", "trades.json", "equity.csv", "equity.json", "result.json", "report.html"] as const;
+export const EXPORT_FORMATS = ["trades.csv", "trades.json", "fills.csv", "fills.json", "equity.csv", "equity.json", "result.json", "report.html"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportInput {
   run: RunDto;
   result: RunResultDto;
+  /** Every fill in fill order; loaded only for the fills formats (absent = none stored). */
+  fills?: readonly FillDto[];
 }
 
 export interface ExportFile {
@@ -33,6 +36,8 @@ export const REPORT_CHART_POINTS = 2000;
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   "trades.csv": "text/csv; charset=utf-8",
   "trades.json": "application/json; charset=utf-8",
+  "fills.csv": "text/csv; charset=utf-8",
+  "fills.json": "application/json; charset=utf-8",
   "equity.csv": "text/csv; charset=utf-8",
   "equity.json": "application/json; charset=utf-8",
   "result.json": "application/json; charset=utf-8",
@@ -43,6 +48,8 @@ export function buildExport(format: ExportFormat, input: ExportInput): ExportFil
   const body = {
     "trades.csv": () => tradesCsv(input.result.trades),
     "trades.json": () => tradesJson(input.result.trades),
+    "fills.csv": () => fillsCsv(input.fills ?? []),
+    "fills.json": () => fillsJson(input.fills ?? []),
     "equity.csv": () => equityCsv(input.result.equity),
     "equity.json": () => equityJson(input.result.equity),
     "result.json": () => resultJson(input),
@@ -104,6 +111,63 @@ export function tradesCsv(trades: readonly TradeDto[]): string {
 /** The trades as stored (`TradeDto[]`): times stay ns strings, so nothing loses precision. */
 export function tradesJson(trades: readonly TradeDto[]): string {
   return JSON.stringify(trades, null, 2);
+}
+
+export const FILLS_CSV_HEADER = [
+  "seq",
+  "round_trip",
+  "order_id",
+  "time",
+  "side",
+  "qty",
+  "price",
+  "price_ticks",
+  "fee_usd",
+  "position_after",
+  "model",
+  "rule",
+  "latency_ns",
+  "response_latency_ns",
+  "slippage_ticks",
+  "queue_position",
+  "market_trade_time",
+] as const;
+
+/**
+ * One row per fill with its audit fields; empty cells where a field does not apply (no rule on a
+ * market order, no queue position outside the queue models). `round_trip` is the trip the fill
+ * opened, added to or closed (a reversal also opens the next one); `market_trade_time` is the
+ * market trade it filled against.
+ */
+export function fillsCsv(fills: readonly FillDto[]): string {
+  const opt = (v: string | number | null) => (v === null ? "" : v);
+  return toCsv(
+    FILLS_CSV_HEADER,
+    fills.map((f) => [
+      f.seq,
+      f.tradeSeq,
+      f.orderId,
+      nsToIso(f.tsNs),
+      f.side > 0 ? "buy" : "sell",
+      f.qty,
+      f.price,
+      f.priceTicks,
+      usd(f.feeUsd),
+      f.positionAfter,
+      f.model,
+      opt(f.rule),
+      f.latencyNs,
+      opt(f.responseLatencyNs),
+      f.slippageTicks,
+      opt(f.queuePosition),
+      nsToIso(f.detail.tradeTsNs),
+    ]),
+  );
+}
+
+/** The fills as stored (`FillDto[]`), with the engine's full reason under `detail`. */
+export function fillsJson(fills: readonly FillDto[]): string {
+  return JSON.stringify(fills, null, 2);
 }
 
 export function equityCsv(equity: EquitySeriesDto): string {

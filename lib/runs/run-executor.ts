@@ -34,7 +34,8 @@ import { describeFailure, loadBacktestDataset, StrategyFailure, type BacktestInp
 import { InProcessReplaySource } from "./sandbox/in-process-source";
 import { ReplayClosed, RunFailure, type ReplaySource, type SliceProgress } from "./sandbox/replay-source";
 import { ThreadReplaySource, type SandboxOptions } from "./sandbox/thread-source";
-import { toProgressDto, type EquitySeriesDto, type ResultMetricsDto, type RollDto, type RunProgressDto, type RunStatus } from "./run-dto";
+import { toHaltDto, toProgressDto, type EquitySeriesDto, type ResultMetricsDto, type RollDto, type RunProgressDto, type RunStatus } from "./run-dto";
+import { insertRunFills } from "./run-fills";
 
 export interface ExecutorDeps {
   db: Db;
@@ -121,6 +122,7 @@ function storedMetrics(result: BacktestResult): ResultMetricsDto {
     startingCashUsd: result.startingCashCents / 100,
     finalEquityUsd: result.finalEquityCents / 100,
     ...(result.rollSchedule ? { rollSchedule: result.rollSchedule, rolls: (result.rolls ?? []).map(toRollDto) } : {}),
+    ...(result.halts ? { halts: result.halts.map(toHaltDto) } : {}),
   };
 }
 
@@ -185,6 +187,8 @@ async function storeResult(
         values,
       );
     }
+    // Every fill, for the trade chart and the audit of each execution (lib/runs/run-fills.ts).
+    await insertRunFills(client, run.id, run.dataset_id, result.fills);
     return true;
   });
 }
@@ -259,7 +263,7 @@ async function replay(deps: ExecutorDeps, run: Claimed, runLog: Logger, fail: Fa
   const source: ReplaySource = deps.sandbox
     ? new ThreadReplaySource({
         sandbox: deps.sandbox,
-        dataset: await loadBacktestDataset(deps.db, run.dataset_id),
+        dataset: await loadBacktestDataset(deps.db, run.dataset_id, run.config),
         inputs,
         ...pacing,
         deadlineMs,

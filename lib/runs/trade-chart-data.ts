@@ -3,8 +3,10 @@
  * with the trip's entry and exit as markers. Ticks are read from the tick store over the window
  * only (trade_blocks, COPY of the overlapping blocks) and aggregated with lib/market/bars.ts.
  *
- * Fills: the engine does not store individual fills yet, so the markers are the round trip's
- * first entry and its exit at their average prices (`fillsSource: "round-trip"`).
+ * Markers: the round trip's first entry and its exit at their average prices. Fills: every stored
+ * fill of the trip and the run's other fills inside the window (lib/runs/run-fills.ts), each
+ * with its audit fields; `fillsSource: "fills"`. Runs stored before fills were kept have none
+ * (`fillsSource: "round-trip"`: the markers are all there is).
  * A deleted dataset is not an error: the answer says so (`available: false` with a message) and
  * the trip's own entry/exit are still given.
  */
@@ -18,6 +20,7 @@ import { BarAggregator } from "../market/bars";
 import { getContractSpec, ticksToPrice } from "../market/contract-spec";
 import { tsRecvNsAt } from "../market/trade-columns";
 import { readableRun } from "./run-access";
+import { readChartFills, type ChartFillDto } from "./run-fills";
 import { CHART_INTERVAL_NAMES, MAX_CHART_BARS, barSlots, chartWindowNs, intervalNs, pickInterval, toChartBars, type ChartBarDto, type ChartInterval } from "./trade-chart";
 import { toTradeRowDto, type TradeRowDto } from "./trades-page";
 
@@ -46,7 +49,11 @@ export interface TradeChartDto {
   toMs: number;
   bars: ChartBarDto[];
   markers: ChartMarkerDto[];
-  fillsSource: "round-trip";
+  /** The trip's fills (tradeQty > 0) and the other fills inside the window, in fill order. */
+  fills: ChartFillDto[];
+  /** Some fills of other trips inside the window were left out (more than MAX_WINDOW_FILLS). */
+  fillsTruncated: boolean;
+  fillsSource: "fills" | "round-trip";
   ticks: number;
 }
 
@@ -75,6 +82,7 @@ export async function getTradeChart(
   const interval = query.interval ?? pickInterval(fromNs, toNs);
   if (barSlots(fromNs, toNs, interval) > MAX_CHART_BARS) throw badRequest(`Interval ${interval} gives more than ${MAX_CHART_BARS} bars over this trade's window; choose a longer one`);
   const side = trade.side > 0 ? 1 : -1;
+  const fills = await readChartFills(deps.pool, run.id, trade.seq, fromNs, toNs);
   const base = {
     trade,
     interval,
@@ -84,7 +92,9 @@ export async function getTradeChart(
       { kind: "entry", tsMs: nsToMs(entryNs), tsNs: trade.entryNs, price: trade.entryPrice, side, qty: trade.qty },
       { kind: "exit", tsMs: nsToMs(exitNs), tsNs: trade.exitNs, price: trade.exitPrice, side: -side as 1 | -1, qty: trade.qty },
     ] satisfies ChartMarkerDto[],
-    fillsSource: "round-trip" as const,
+    fills: fills.fills,
+    fillsTruncated: fills.truncated,
+    fillsSource: fills.fills.some((f) => f.tradeQty > 0) ? ("fills" as const) : ("round-trip" as const),
   };
 
   const dataset =

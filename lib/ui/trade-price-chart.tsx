@@ -1,12 +1,14 @@
 "use client";
 /**
  * Price around one round trip: OHLC candles of the dataset's trades (server-side bars), the
- * entry and exit fills as triangles (up = buy, down = sell) with dashed lines at their prices.
- * Plain SVG: a few hundred candles need no chart library, and the markers sit exactly where the
- * fills happened.
+ * entry and exit (average prices) as triangles (up = buy, down = sell) with dashed lines at their
+ * prices, and every fill in the window as a small hollow triangle with its apex at its own price
+ * (other trips' fills faint), with a tooltip of its audit fields. Plain SVG: a few hundred
+ * candles need no chart library, and the markers sit exactly where the fills happened.
  */
 import type { ChartBarDto } from "../runs/trade-chart";
 import type { ChartMarkerDto } from "../runs/trade-chart-data";
+import type { ChartFillDto } from "../runs/run-fills";
 import { priceTicks, timeTicks } from "./chart-ticks";
 import { useDisplayZone } from "./display-zone";
 import { formatPrice } from "./format";
@@ -14,7 +16,29 @@ import { useElementWidth } from "./use-element-width";
 
 const PAD = { top: 12, right: 64, bottom: 24, left: 8 };
 
-export function TradePriceChart({ bars, markers, intervalMs, fromMs, toMs, height = 300, label }: { bars: readonly ChartBarDto[]; markers: readonly ChartMarkerDto[]; intervalMs: number; fromMs: number; toMs: number; height?: number; label: string }) {
+/** ns -> "3 ms", "250 µs", "0" (latencies of the fills' audit). */
+export function formatLatencyNs(ns: number | null): string {
+  if (ns === null) return "–";
+  if (ns === 0) return "0";
+  if (ns >= 1_000_000) return `${Number((ns / 1_000_000).toFixed(3))} ms`;
+  if (ns >= 1_000) return `${Number((ns / 1_000).toFixed(3))} µs`;
+  return `${ns} ns`;
+}
+
+/** The tooltip of a fill: what, where, and why (model, rule, latency, queue position, slippage). */
+export function fillTooltip(f: ChartFillDto, time: string): string {
+  const parts = [
+    `Fill #${f.seq} (order ${f.orderId}): ${f.side > 0 ? "buy" : "sell"} ${f.qty} @ ${formatPrice(f.price)}`,
+    time,
+    `model ${f.model}${f.rule ? `, rule ${f.rule}` : ""}`,
+    `latency ${formatLatencyNs(f.latencyNs)}${f.responseLatencyNs !== null ? `, response ${formatLatencyNs(f.responseLatencyNs)}` : ""}`,
+    `queue position ${f.queuePosition ?? "–"}, slippage ${f.slippageTicks} ticks`,
+    f.tradeQty > 0 ? (f.tradeQty < f.qty ? `${f.tradeQty} of ${f.qty} in this trade (reversal)` : "in this trade") : `round trip #${f.tradeSeq}`,
+  ];
+  return parts.join("\n");
+}
+
+export function TradePriceChart({ bars, markers, fills = [], intervalMs, fromMs, toMs, height = 300, label }: { bars: readonly ChartBarDto[]; markers: readonly ChartMarkerDto[]; fills?: readonly ChartFillDto[]; intervalMs: number; fromMs: number; toMs: number; height?: number; label: string }) {
   const { ref, width } = useElementWidth<HTMLDivElement>();
   const tz = useDisplayZone();
   let lo = Infinity;
@@ -23,7 +47,7 @@ export function TradePriceChart({ bars, markers, intervalMs, fromMs, toMs, heigh
     lo = Math.min(lo, b.low);
     hi = Math.max(hi, b.high);
   }
-  for (const m of markers) {
+  for (const m of [...markers, ...fills]) {
     lo = Math.min(lo, m.price);
     hi = Math.max(hi, m.price);
   }
@@ -82,6 +106,21 @@ export function TradePriceChart({ bars, markers, intervalMs, fromMs, toMs, heigh
               <text x={mx + 9} y={buy ? my + 16 : my - 8} fontSize={11} fill="var(--color-zinc-100)" stroke="var(--color-surface-raised)" strokeWidth={3} paintOrder="stroke" fontWeight={600}>
                 {m.kind === "entry" ? "Entry" : "Exit"} {buy ? "buy" : "sell"} {m.qty} @ {formatPrice(m.price)}
               </text>
+            </g>
+          );
+        })}
+        {fills.map((f) => {
+          const fx = x(f.tsMs);
+          const fy = y(f.price);
+          const buy = f.side > 0;
+          const own = f.tradeQty > 0;
+          // Drawn over the entry/exit markers. Apex at the fill's price: buys point up from below, sells down from above.
+          const path = buy ? `M ${fx} ${fy} l -4.5 8 l 9 0 z` : `M ${fx} ${fy} l -4.5 -8 l 9 0 z`;
+          return (
+            <g key={`fill-${f.seq}`} data-testid="fill-marker" data-seq={f.seq} data-side={buy ? "buy" : "sell"} data-own={own ? "true" : "false"} data-price={f.price} opacity={own ? 1 : 0.45}>
+              <title>{fillTooltip(f, tz.ns(f.tsNs))}</title>
+              <path d={path} fill="var(--color-surface-raised)" stroke={buy ? "var(--color-up)" : "var(--color-down)"} strokeWidth={1.5} strokeLinejoin="round" />
+              <circle cx={fx} cy={fy} r={1.5} fill="var(--color-zinc-50)" />
             </g>
           );
         })}

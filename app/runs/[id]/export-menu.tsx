@@ -4,6 +4,8 @@ import type { ExportFormat } from "@/lib/runs/exports";
 const EXPORTS: { format: ExportFormat; label: string }[] = [
   { format: "trades.csv", label: "Trades CSV" },
   { format: "trades.json", label: "Trades JSON" },
+  { format: "fills.csv", label: "Fills CSV" },
+  { format: "fills.json", label: "Fills JSON" },
   { format: "equity.csv", label: "Equity CSV" },
   { format: "result.json", label: "Result JSON" },
   { format: "report.html", label: "HTML report" },

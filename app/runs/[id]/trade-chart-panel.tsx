@@ -6,9 +6,10 @@ import { dashboardApi, dashboardKeys, type ResultAccess } from "@/lib/ui/dashboa
 import { useDisplayZone } from "@/lib/ui/display-zone";
 import { ErrorAlert } from "@/lib/ui/error-alert";
 import { formatDuration, formatInt, formatPrice, formatSignedUsd, formatUsd, pnlClass } from "@/lib/ui/format";
-import { TradePriceChart } from "@/lib/ui/trade-price-chart";
+import { TradePriceChart, formatLatencyNs } from "@/lib/ui/trade-price-chart";
+import type { ChartFillDto } from "@/lib/runs/run-fills";
 
-/** The price chart around one round trip (`?trade=<seq>`), with its entry/exit fills. */
+/** The price chart around one round trip (`?trade=<seq>`), with its entry/exit and every fill, and the list of its fills with their audit fields. */
 export function TradeChartPanel({ access, seq, onClose }: { access: ResultAccess; seq: number; onClose: () => void }) {
   const tz = useDisplayZone();
   const [interval, setInterval] = useState<ChartInterval | undefined>(undefined);
@@ -60,6 +61,7 @@ export function TradeChartPanel({ access, seq, onClose }: { access: ResultAccess
           <TradePriceChart
             bars={data.bars}
             markers={data.markers}
+            fills={data.fills}
             intervalMs={CHART_INTERVALS[data.interval] * 1000}
             fromMs={data.fromMs}
             toMs={data.toMs}
@@ -79,11 +81,65 @@ export function TradeChartPanel({ access, seq, onClose }: { access: ResultAccess
               </div>
             ))}
             <div className="col-span-2 text-zinc-400">
-              Fills: the round trip&apos;s first entry and its exit at average prices (individual fills are not stored yet). {formatInt(data.ticks)} ticks in the window.
+              {data.fillsSource === "fills"
+                ? `Entry and exit at average prices; small hollow triangles: every fill (this trade's${data.fills.length > data.fills.filter((f) => f.tradeQty > 0).length ? ", faint: other trades' in the window" : ""}${data.fillsTruncated ? "; more fills in the window are not shown" : ""}).`
+                : "Fills: the round trip's first entry and its exit at average prices (this run stored no individual fills)."}{" "}
+              {formatInt(data.ticks)} ticks in the window.
             </div>
           </dl>
         )}
+        {data && data.fillsSource === "fills" && <TradeFillList fills={data.fills.filter((f) => f.tradeQty > 0)} />}
       </div>
     </section>
+  );
+}
+
+/** The round trip's fills in fill order, each with why it happened (the engine's audit fields). */
+function TradeFillList({ fills }: { fills: readonly ChartFillDto[] }) {
+  const tz = useDisplayZone();
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-xs" data-testid="trade-fill-list" aria-label="Fills of this trade">
+        <thead className="text-zinc-400">
+          <tr className="border-b border-line text-left">
+            <th scope="col" className="py-1 pr-3 font-medium">Fill</th>
+            <th scope="col" className="py-1 pr-3 font-medium">Time ({tz.label})</th>
+            <th scope="col" className="py-1 pr-3 font-medium">Side</th>
+            <th scope="col" className="py-1 pr-3 text-right font-medium">Qty</th>
+            <th scope="col" className="py-1 pr-3 text-right font-medium">Price</th>
+            <th scope="col" className="py-1 pr-3 font-medium">Why</th>
+            <th scope="col" className="py-1 pr-3 text-right font-medium">Latency</th>
+            <th scope="col" className="py-1 pr-3 text-right font-medium">Queue pos.</th>
+            <th scope="col" className="py-1 pr-3 text-right font-medium">Slippage</th>
+            <th scope="col" className="py-1 text-right font-medium">Fee</th>
+          </tr>
+        </thead>
+        <tbody className="num text-zinc-200">
+          {fills.map((f) => (
+            <tr key={f.seq} className="border-b border-line/50" data-testid="trade-fill-row" data-seq={f.seq}>
+              <td className="py-1 pr-3">
+                #{f.seq} <span className="text-zinc-400">order {f.orderId}</span>
+              </td>
+              <td className="py-1 pr-3 whitespace-nowrap">{tz.ns(f.tsNs, { zone: false })}</td>
+              <td className={`py-1 pr-3 ${f.side > 0 ? "text-up" : "text-down"}`}>{f.side > 0 ? "Buy" : "Sell"}</td>
+              <td className="py-1 pr-3 text-right">{f.tradeQty < f.qty ? `${formatInt(f.tradeQty)} of ${formatInt(f.qty)}` : formatInt(f.qty)}</td>
+              <td className="py-1 pr-3 text-right">{formatPrice(f.price)}</td>
+              <td className="py-1 pr-3" data-testid="trade-fill-reason">
+                {f.model}
+                {f.rule ? ` · ${f.rule}` : ""}
+                {f.detail.partial ? ` · partial (${formatInt(f.detail.partial.remainingQty)} left)` : ""}
+              </td>
+              <td className="py-1 pr-3 text-right whitespace-nowrap">
+                {formatLatencyNs(f.latencyNs)}
+                {f.responseLatencyNs !== null ? ` / ${formatLatencyNs(f.responseLatencyNs)}` : ""}
+              </td>
+              <td className="py-1 pr-3 text-right">{f.queuePosition === null ? "–" : formatInt(f.queuePosition)}</td>
+              <td className="py-1 pr-3 text-right">{f.slippageTicks} t</td>
+              <td className="py-1 text-right">{formatUsd(f.feeUsd)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

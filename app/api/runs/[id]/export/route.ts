@@ -5,10 +5,11 @@ import { getRunExportData } from "@/lib/runs/exports-data";
 
 const exportQuerySchema = z.object({ format: z.enum(EXPORT_FORMATS) });
 
-/** A run's result as a download: trades/equity CSV or JSON, the full result JSON, an HTML report. */
+/** A run's result as a download: trades/fills/equity CSV or JSON, the full result JSON, an HTML report. */
 export const GET = route<{ id: string }>("user", async (req, { ctx, principal, params }) => {
   const { format } = parseQuery(req, exportQuerySchema);
-  const file = buildExport(format, await getRunExportData({ db: ctx.db, stallAfterSec: ctx.env.RUN_STALL_AFTER_SEC }, principal, params.id));
+  const input = await getRunExportData({ db: ctx.db, stallAfterSec: ctx.env.RUN_STALL_AFTER_SEC }, principal, params.id, { fills: format.startsWith("fills.") });
+  const file = buildExport(format, input);
   return new Response(file.body, {
     headers: {
       "content-type": file.contentType,
