@@ -5,17 +5,18 @@
  *
  * Order requests have the trades engine's signatures and outcomes (strategy-context.ts): invalid
  * sides or quantities throw, invalid prices, expiries, reduce-only orders that would grow the
- * position and orders sent while the market is closed are rejected (onOrderRejected). Trailing
- * stops and market-if-touched orders are not simulated on the book models and throw.
+ * position and orders sent while the market is closed are rejected (onOrderRejected); a trailing
+ * stop's trail must be an integer >= 1 (else "invalid-price").
  */
-import { AppError } from "../../errors";
 import type { Account } from "../account";
 import type { TradeColumns } from "../../market/trade-columns";
-import { assertOrderRequest, type LimitOrder, type MarketOrder, type Order, type OrderModification, type RestingOrderOptions, type Side, type StopLimitOrder, type StopOrder } from "../order";
+import { assertOrderRequest, type LimitOrder, type MarketIfTouchedOrder, type MarketOrder, type Order, type OrderModification, type RestingOrderOptions, type Side, type StopLimitOrder, type StopOrder, type TrailingStopOrder } from "../order";
 import type { StrategyContext } from "../strategy";
 import type { BracketExits, OcoMode } from "../venue";
 import type { BookStrategyContext } from "./book-strategy";
 import type { BookView } from "./book-view";
+
+export type RestingBookOrder = LimitOrder | StopOrder | StopLimitOrder | TrailingStopOrder | MarketIfTouchedOrder;
 
 /** What the context needs from the book engine. */
 export interface BookContextHost {
@@ -29,7 +30,7 @@ export interface BookContextHost {
   nextOrderId(): number;
   submitMarketOrder(order: MarketOrder): void;
   /** Validates (rejecting with onOrderRejected) and submits a resting order; its prices in ticks (`price2` = `price1` when one). */
-  submitRestingOrder(order: LimitOrder | StopOrder | StopLimitOrder, price1: number, price2: number): void;
+  submitRestingOrder(order: RestingBookOrder, price1: number, price2: number): void;
   cancel(orderId: number): boolean;
   modify(orderId: number, change: OrderModification): boolean;
   attachBracket(entryOrderId: number, exits: BracketExits): boolean;
@@ -43,12 +44,9 @@ export interface BookContextHost {
 
 export function createBookContext(host: BookContextHost, account: Account, book: BookView): BookStrategyContext {
   // Orders are object literals of one shape per type (no spreads): they are read in the matching loops.
-  const withExpiry = <T extends LimitOrder | StopOrder | StopLimitOrder>(order: T, opts: RestingOrderOptions | undefined): T => {
+  const withExpiry = <T extends RestingBookOrder>(order: T, opts: RestingOrderOptions | undefined): T => {
     if (opts?.expireAtNs !== undefined) (order as { expireAtNs?: bigint }).expireAtNs = opts.expireAtNs;
     return order;
-  };
-  const unsupported = (what: string): never => {
-    throw new AppError("strategy_failed", `${what} are not supported by the book fill models`);
   };
   const ctx: BookStrategyContext = {
     get timeNs() {
@@ -164,8 +162,52 @@ export function createBookContext(host: BookContextHost, account: Account, book:
       host.submitRestingOrder(order, stopTicks, limitTicks);
       return order;
     },
-    submitTrailingStop: () => unsupported("Trailing-stop orders"),
-    submitMarketIfTouched: () => unsupported("Market-if-touched orders"),
+    submitTrailingStop(side: Side, qty: number, trailTicks: number, opts?: RestingOrderOptions) {
+      assertOrderRequest(side, qty);
+      const order: TrailingStopOrder = withExpiry(
+        {
+          id: host.nextOrderId(),
+          side,
+          qty,
+          type: "trailing-stop",
+          status: "working",
+          filledQty: 0,
+          submittedAtNs: host.nowNs,
+          timeInForce: opts?.timeInForce ?? "GTC",
+          reduceOnly: opts?.reduceOnly ?? false,
+          trailTicks,
+          bestPriceTicks: null,
+          stopPriceTicks: null,
+          trigger: null,
+        },
+        opts,
+      );
+      // A trail is a positive distance; an invalid one is rejected as an invalid price.
+      const trail = Number.isInteger(trailTicks) && trailTicks >= 1 ? trailTicks : Number.NaN;
+      host.submitRestingOrder(order, trail, trail);
+      return order;
+    },
+    submitMarketIfTouched(side: Side, qty: number, triggerTicks: number, opts?: RestingOrderOptions) {
+      assertOrderRequest(side, qty);
+      const order: MarketIfTouchedOrder = withExpiry(
+        {
+          id: host.nextOrderId(),
+          side,
+          qty,
+          type: "market-if-touched",
+          status: "working",
+          filledQty: 0,
+          submittedAtNs: host.nowNs,
+          timeInForce: opts?.timeInForce ?? "GTC",
+          reduceOnly: opts?.reduceOnly ?? false,
+          triggerPriceTicks: triggerTicks,
+          trigger: null,
+        },
+        opts,
+      );
+      host.submitRestingOrder(order, triggerTicks, triggerTicks);
+      return order;
+    },
     attachBracket: (entryOrderId, exits) => host.attachBracket(entryOrderId, exits),
     linkOco: (orderIds, mode = "cancel") => host.linkOco(orderIds, mode),
     setTimer: (atNs, timerId) => host.setTimer(atNs, timerId),

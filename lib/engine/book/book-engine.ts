@@ -39,6 +39,16 @@
  * there); IOC/FOK stops are matched against that book only. The fill's reason carries the electing
  * trade (`trigger`).
  *
+ * Trailing stops and market-if-touched orders (all three models), with the trades engine's
+ * semantics (order.ts): a trailing stop's reference is the last trade price at its submission (or
+ * the first trade it sees at the venue when none was known), then every trade record after it
+ * reached the venue that does not elect it moves the reference in its favour (a sell: up, a buy:
+ * down) and the stop to reference -+ trail; a trade at or through the current stop elects it. A
+ * buy market-if-touched order is elected by a trade at or below its trigger, a sell by one at or
+ * above it. Once elected both act as an elected stop-market: they walk the book at the boundary of
+ * the electing trade's event (never at the trigger or stop price unless the book offers it). The
+ * fill's `trigger` carries the electing trade and the stop (trigger) price it crossed.
+ *
  * Our orders never change the real book (no market impact): a market order takes the displayed
  * depth at its arrival; what the depth could not fill waits and is matched again at the next
  * boundary against the then-current book. Limits fill at their own price when resting, at the
@@ -55,13 +65,15 @@
  * trade). `cancelledOrders` lists the orders cancelled at the end of data only (a strategy's own
  * cancels, OCO siblings and expiries are not results).
  *
- * Supported orders: market, limit, stop, stop-limit (TIF GTC; DAY = until the session close with
- * a calendar, else until the end of data; GTD until its time; IOC and FOK matched when they reach
- * the book only), reduce-only, brackets and OCO groups (book-orders.ts), cancel (immediate),
+ * Supported orders: market, limit, stop, stop-limit, trailing stop, market-if-touched (TIF GTC;
+ * DAY = until the session close with a calendar, else until the end of data; GTD until its time;
+ * IOC and FOK matched when they reach the book only), reduce-only, brackets and OCO groups (book-orders.ts), cancel (immediate),
  * modify (a price change or size increase loses the queue place and restarts the entry latency; a
- * size decrease keeps the place, as on CME). Trailing stops, market-if-touched orders and bars are
- * not supported and throw. Timers (ctx.setTimer) fire with the clock at their exact time, before
- * the first event that starts at or after it (an event of the feed is never split). Market hours (option `calendar`, as in the trades engine): orders sent while the market
+ * size decrease keeps the place, as on CME; a trailing stop's `trailTicks` moves its stop from
+ * the reference at once and restarts the latency, a market-if-touched order's `priceTicks` is its
+ * trigger). Bars are not supported and throw. Timers (ctx.setTimer) fire with the clock at their
+ * exact time, before the first event that starts at or after it (an event of the feed is never
+ * split). Market hours (option `calendar`, as in the trades engine): orders sent while the market
  * is closed are rejected ("market-closed"), nothing of ours fills or is elected while it is closed,
  * working market orders (and elected stops) are cancelled at a close or halt. At the end of data
  * working orders are cancelled, a position is closed at the last trade price ("end-of-data"),
@@ -86,10 +98,10 @@ import { MarketHours, type SessionListener } from "../market-hours";
 import { isValidPriceTicks, isValidQty, type LimitOrder, type MarketOrder, type Order, type OrderModification, type OrderRejectReason, type Side, type StopLimitOrder, type StopOrder } from "../order";
 import { computeMetrics, type BacktestResult } from "../result";
 import { SimClock } from "../sim-clock";
-import type { BracketExits, OcoMode, Venue } from "../venue";
+import { isValidTrail, type BracketExits, type OcoMode, type Venue } from "../venue";
 import { bookConfigSchema, type BookEngineConfig, type BookEngineSnapshot } from "./book-config";
-import { createBookContext, type BookContextHost } from "./book-context";
-import { ACTIVE, DONE, LIMIT, MARKET, newVenueOrder, OrderLinks, PENDING, STOP, type BookOrder, type LinkHost, type VenueOrder } from "./book-orders";
+import { createBookContext, type BookContextHost, type RestingBookOrder } from "./book-context";
+import { ACTIVE, DONE, electingNano, LIMIT, MARKET, newVenueOrder, OrderLinks, PENDING, STOP, trailTo, type BookOrder, type LinkHost, type VenueOrder } from "./book-orders";
 import type { BookStrategyContext, BookStrategyHandlers } from "./book-strategy";
 import { LiveBookView } from "./book-view";
 import { BookMatcher, remaining, type MatchSink } from "./book-matching";
@@ -443,16 +455,29 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     }
   }
 
-  /** Elects the active stops a trade at `p` (1e-9) reaches: they join the book at the boundary. */
+  /**
+   * Elects the active stops a trade at `p` (1e-9) reaches: they join the book at the boundary. A
+   * trailing stop the trade does not elect trails it; a market-if-touched order is elected from the
+   * other side (a buy at or below its trigger).
+   */
   private elect(p: number, t: number, k: number): void {
     const orders = this.orders;
     for (let n = 0; n < orders.length; n++) {
       const o = orders[n];
       if (o.state !== ACTIVE || o.kind !== STOP) continue;
-      if (o.order.side === 1 ? p < o.stopNano : p > o.stopNano) continue;
-      const order = o.order as StopOrder | StopLimitOrder;
+      const order = o.order;
+      // Comparisons with a NaN stop (a trailing stop without a reference yet) are false: not elected.
+      const elected = order.type === "market-if-touched" ? (order.side === 1 ? p <= o.stopNano : p >= o.stopNano) : order.side === 1 ? p >= o.stopNano : p <= o.stopNano;
+      if (!elected) {
+        if (order.type === "trailing-stop") {
+          trailTo(order, p / this.tickNano);
+          o.stopNano = electingNano(order, this.tickNano);
+        }
+        continue;
+      }
+      if (order.type === "market" || order.type === "limit") continue;
       order.trigger = { batch: this.batchOrdinal, tradeIndex: k, tradeTsNs: this.originNs! + BigInt(t), tradePriceTicks: p / this.tickNano };
-      o.kind = order.type === "stop" ? MARKET : LIMIT;
+      o.kind = order.type === "stop-limit" ? LIMIT : MARKET;
       o.needsJoin = true;
       this.stopCount--;
     }
@@ -563,7 +588,7 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     }
     const tsNs = this.originNs! + BigInt(t);
     const fee = this.account.applyFill(order.side, qty, priceTicks, tsNs);
-    const trigger = order.type === "stop" || order.type === "stop-limit" ? order.trigger : null;
+    const trigger = order.type === "market" || order.type === "limit" ? null : order.trigger;
     let reportNs = tsNs;
     if (this.latency.hasResponseLeg) {
       // One ordered channel: a report never overtakes an earlier one.
@@ -579,7 +604,7 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
       latencyNs: o.entryLatencyNs,
       slippageTicks: 0,
       rule,
-      ...(trigger === null ? {} : { trigger: { ...trigger, stopPriceTicks: (order as StopOrder).stopPriceTicks } }),
+      ...(trigger === null ? {} : { trigger: { ...trigger, stopPriceTicks: electingNano(order, this.tickNano) / this.tickNano } }),
       ...(this.latency.hasResponseLeg ? { responseLatencyNs: Number(reportNs - tsNs) } : {}),
       ...(Number.isNaN(ahead) ? {} : { queuePosition: ahead }),
     };
@@ -687,7 +712,7 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     else this.submit(order, this.latency.entryNs());
   }
 
-  submitRestingOrder(order: LimitOrder | StopOrder | StopLimitOrder, price1: number, price2: number): void {
+  submitRestingOrder(order: RestingBookOrder, price1: number, price2: number): void {
     const expiry = order.expireAtNs;
     const nowNs = this.nowNs;
     const reason: OrderRejectReason | null =
@@ -704,6 +729,8 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
       this.reject(order, reason);
       return;
     }
+    // A trailing stop's reference starts at the last trade price known now (if any).
+    if (order.type === "trailing-stop" && this.lastTradeTicks === this.lastTradeTicks) trailTo(order, this.lastTradeTicks);
     this.submit(order, this.latency.entryNs());
     if (order.timeInForce === "GTD") this.scheduleExpiry(order.id, expiry!);
     else if (order.timeInForce === "DAY") {
@@ -712,7 +739,7 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     }
   }
 
-  submitExit(order: LimitOrder | StopOrder): VenueOrder {
+  submitExit(order: RestingBookOrder): VenueOrder {
     return this.submit(order, 0);
   }
 
@@ -737,6 +764,11 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
   modify(orderId: number, change: OrderModification): boolean {
     const o = this.find(orderId);
     if (o === undefined || o.kind === MARKET) return false;
+    if (o.order.type === "trailing-stop" || o.order.type === "market-if-touched") return this.modifyTouch(o, change);
+    if (change.trailTicks !== undefined) {
+      this.rejected(o.order, "invalid-price");
+      return false;
+    }
     const order = o.order as LimitOrder | StopOrder | StopLimitOrder;
     const elected = o.kind !== STOP;
     const oldLimit = order.type === "stop" ? Number.NaN : order.limitPriceTicks;
@@ -764,6 +796,48 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
       order.stopPriceTicks = stop;
       o.stopNano = stop * this.tickNano;
     }
+    this.restartEntry(o);
+    return true;
+  }
+
+  /**
+   * Modifies a trailing stop (`trailTicks`: the stop moves from the reference at once) or a
+   * market-if-touched order (`priceTicks`: its trigger), not yet elected, as the trades venue does:
+   * a stop price, or a limit price on a trailing stop, is an invalid price. A change of trail or
+   * trigger, or a size increase, restarts the entry latency; a size decrease keeps it.
+   */
+  private modifyTouch(o: VenueOrder, change: OrderModification): boolean {
+    const order = o.order;
+    if (order.type !== "trailing-stop" && order.type !== "market-if-touched") return false;
+    const qty = change.qty ?? order.qty;
+    const trail = change.trailTicks;
+    const price = change.priceTicks;
+    const badPrice =
+      change.stopTicks !== undefined ||
+      (order.type === "trailing-stop" ? price !== undefined || (trail !== undefined && !isValidTrail(trail)) : trail !== undefined || (price !== undefined && !isValidPriceTicks(price)));
+    if (badPrice || !isValidQty(qty) || qty <= order.filledQty) {
+      this.rejected(order, badPrice ? "invalid-price" : "invalid-quantity");
+      return false;
+    }
+    this.workingQtySigned += order.side * (qty - order.qty);
+    const losesPlace = qty > order.qty || (order.type === "trailing-stop" ? trail !== undefined && trail !== order.trailTicks : price !== undefined && price !== order.triggerPriceTicks);
+    order.qty = qty;
+    if (!losesPlace) return true;
+    if (order.type === "trailing-stop") {
+      if (trail !== undefined) {
+        order.trailTicks = trail;
+        if (order.bestPriceTicks !== null) order.stopPriceTicks = order.bestPriceTicks + order.side * trail;
+      }
+    } else if (price !== undefined) {
+      order.triggerPriceTicks = price;
+    }
+    o.stopNano = electingNano(order, this.tickNano);
+    this.restartEntry(o);
+    return true;
+  }
+
+  /** A modified order leaves the venue and reaches it again after a new entry latency. */
+  private restartEntry(o: VenueOrder): void {
     if (o.state === ACTIVE) {
       o.state = PENDING;
       this.activeCount--;
@@ -776,7 +850,6 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     o.arrival = this.now + latencyNs;
     if (o.arrival < this.nextArrival) this.nextArrival = o.arrival;
     if (o.arrival < this.wake) this.wake = o.arrival;
-    return true;
   }
 
   attachBracket(entryOrderId: number, exits: BracketExits): boolean {

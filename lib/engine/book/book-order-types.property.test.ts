@@ -1,6 +1,7 @@
 /**
  * Invariants of the book engine under random order flow with every order type it simulates -
- * market, limit, stop, stop-limit, brackets, OCO groups, timers - with seeded latency legs (entry
+ * market, limit, stop, stop-limit, trailing stop, market-if-touched, brackets, OCO groups, timers,
+ * modifications - with seeded latency legs (entry
  * and response) and, half the time, the CME calendar with the data crossing a session close.
  */
 import fc from "fast-check";
@@ -55,8 +56,10 @@ function randomTrader(pAct: number, log: Log): StrategyModule {
         const offset = Math.floor(ctx.random() * 4);
         if (r < 0.1) keep(ctx.submitMarket(side, qty));
         else if (r < 0.3) keep(ctx.submitLimit(side, qty, near - side * offset, { timeInForce: ctx.random() < 0.1 ? "IOC" : ctx.random() < 0.2 ? "DAY" : "GTC" }));
-        else if (r < 0.45) keep(ctx.submitStop(side, qty, far + side * offset));
-        else if (r < 0.55) keep(ctx.submitStopLimit(side, qty, far + side * offset, far + side * (offset + Math.floor(ctx.random() * 3) - 1)));
+        else if (r < 0.4) keep(ctx.submitStop(side, qty, far + side * offset));
+        else if (r < 0.48) keep(ctx.submitStopLimit(side, qty, far + side * offset, far + side * (offset + Math.floor(ctx.random() * 3) - 1)));
+        else if (r < 0.53) keep(ctx.submitTrailingStop(side, qty, 1 + offset, { reduceOnly: ctx.random() < 0.1 }));
+        else if (r < 0.58) keep(ctx.submitMarketIfTouched(side, qty, near - side * offset, { timeInForce: ctx.random() < 0.1 ? "IOC" : "GTC" }));
         else if (r < 0.68) {
           const entry = keep(ctx.random() < 0.5 ? ctx.submitMarket(side, qty) : ctx.submitLimit(side, qty, near));
           ctx.attachBracket(entry.id, { takeProfitTicks: 1 + Math.floor(ctx.random() * 4), ...(ctx.random() < 0.8 ? { stopLossTicks: 1 + Math.floor(ctx.random() * 4) } : {}) });
@@ -69,7 +72,10 @@ function randomTrader(pAct: number, log: Log): StrategyModule {
         } else if (ids.length > 0) {
           const id = ids[Math.floor(ctx.random() * ids.length)];
           if (ctx.random() < 0.5) ctx.cancel(id);
-          else ctx.modify(id, ctx.random() < 0.5 ? { qty: 1 + Math.floor(ctx.random() * 5) } : { priceTicks: near - side * offset });
+          else {
+            const m = ctx.random();
+            ctx.modify(id, m < 0.4 ? { qty: 1 + Math.floor(ctx.random() * 5) } : m < 0.8 ? { priceTicks: near - side * offset } : { trailTicks: 1 + offset });
+          }
         }
       };
       return {

@@ -1,7 +1,8 @@
 /**
- * Stops, stop-limits, brackets, OCO groups, timers, latency legs and market hours on the book fill
- * models. Every expected value is computed by hand from the records in the test (prices: ES index
- * points, 0.25 = 1 tick, 100.00 = 400 ticks; records are 1000 ns apart unless `tsNs` says otherwise).
+ * Stops, stop-limits, trailing stops, market-if-touched orders, brackets, OCO groups, timers, latency
+ * legs and market hours on the book fill models. Every expected value is computed by hand from the
+ * records in the test (prices: ES index points, 0.25 = 1 tick, 100.00 = 400 ticks; records are
+ * 1000 ns apart unless `tsNs` says otherwise).
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -154,9 +155,138 @@ describe("stops on the book models", () => {
     expect(result.cancelledOrders.map((o) => o.id)).toEqual([id]);
   });
 
-  it("trailing stops and market-if-touched orders are refused on the book models", () => {
-    expect(() => run(book, onBooks({ 2: (ctx) => ctx.submitTrailingStop(1, 1, 4) }))).toThrow(/not supported by the book fill models/);
-    expect(() => run(book, onBooks({ 2: (ctx) => ctx.submitMarketIfTouched(1, 1, 399) }))).toThrow(/not supported by the book fill models/);
+});
+
+describe("trailing stops and market-if-touched orders on the book models", () => {
+  // Bids 100.00 x2 (id1), 99.75 x3, 99.50 x4; ask 100.25. No trade before the submission at boundary 3.
+  const trail: MboLiteral[] = [
+    { action: "A", side: "B", price: 100, size: 2, id: 1 },
+    { action: "A", side: "B", price: 99.75, size: 3, id: 2 },
+    { action: "A", side: "B", price: 99.5, size: 4, id: 3 },
+    { action: "A", side: "A", price: 100.25, size: 5, id: 11 }, // boundary 3: sell trailing stop 4, trail 2
+    { action: "T", side: "B", price: 100.25, size: 1, id: 90 }, // first trade: reference 401, stop 399
+    { action: "T", side: "B", price: 100.75, size: 1, id: 91 }, // 403: reference 403, stop 401
+    { action: "T", side: "A", price: 100.5, size: 1, id: 92 }, // 402 > 401: not elected; the stop stays 401
+    { action: "T", side: "A", price: 100, size: 2, id: 93, flags: MID }, // record 7: gaps through 401 at 400: elected
+    { action: "F", side: "B", price: 100, size: 2, id: 1, flags: MID },
+    { action: "C", side: "B", price: 100, size: 2, id: 1 }, // boundary: bids 99.75 x3, 99.50 x4
+  ];
+  const stopsAt = (k: number[]) => {
+    const seen: (number | null)[] = [];
+    const script: Record<number, (ctx: BookStrategyContext) => void> = { 3: (ctx) => ctx.submitTrailingStop(-1, 4, 2) };
+    for (const n of k) {
+      const before = script[n];
+      script[n] = (ctx) => {
+        before?.(ctx);
+        seen.push((ctx.workingOrders()[0] as Extract<Order, { type: "trailing-stop" }>).stopPriceTicks);
+      };
+    }
+    return { strategy: onBooks(script), seen };
+  };
+
+  for (const model of ["l3-fifo", "l2-queue"] as const) {
+    it(`${model}: a sell trailing stop ratchets up with the trades, never down, and a gap through it walks the bids`, () => {
+      const { strategy, seen } = stopsAt([3, 4, 5, 6]);
+      const result = run(trail, strategy, model);
+      // No reference at submission; 401 - 2 = 399 after record 4, 403 - 2 = 401 after record 5, still 401 after 402.
+      expect(seen).toEqual([null, 399, 401, 401]);
+      // Elected at 400 (through the stop 401); at the boundary the bids are 99.75 x3, 99.50 x4: 3 @ 399 + 1 @ 398.
+      expect(fillsOf(result.fills)).toEqual([
+        [-1, 3, 399, model, "book-walk", null],
+        [-1, 1, 398, model, "book-walk", null],
+        [1, 4, 400, "end-of-data", null, null],
+      ]);
+      expect(result.fills[0].tsNs).toBe(BASE + 9000n);
+      expect(result.fills[0].reason.trigger).toEqual({ batch: 0, tradeIndex: 7, tradeTsNs: BASE + 7000n, tradePriceTicks: 400, stopPriceTicks: 401 });
+      expect(result.metrics.grossPnlCents).toBe((3 * 399 + 398 - 4 * 400) * TICK_CENTS);
+    });
+  }
+
+  it("l1-quotes: the elected trailing stop takes the whole quantity at the best bid", () => {
+    const result = run(trail, onBooks({ 3: (ctx) => ctx.submitTrailingStop(-1, 4, 2) }), "l1-quotes");
+    expect(fillsOf(result.fills)).toEqual([
+      [-1, 4, 399, "l1-quotes", "book-walk", null],
+      [1, 4, 400, "end-of-data", null, null],
+    ]);
+  });
+
+  it("a trailing stop's reference starts at the last trade known at submission; trades before it reaches the venue neither trail nor elect it", () => {
+    // Submitted at boundary 4 (last trade 401): stop 399. Latency 2500 ns: at the venue from 6500, so
+    // record 5 (403) does not trail it; 402 (record 6) does not elect it; 400 (record 7) does not reach 399.
+    const late = run(trail, onBooks({ 4: (ctx) => ctx.submitTrailingStop(-1, 4, 2) }), "l3-fifo", { latencyNs: 2500 });
+    expect(late.fills).toEqual([]);
+    expect(late.cancelledOrders).toMatchObject([{ type: "trailing-stop", bestPriceTicks: 401, stopPriceTicks: 399, trigger: null }]);
+    // Without latency record 5 trails it to 401 and record 7 elects it.
+    const now = run(trail, onBooks({ 4: (ctx) => ctx.submitTrailingStop(-1, 4, 2) }));
+    expect(now.fills[0].reason.trigger).toMatchObject({ tradeIndex: 7, stopPriceTicks: 401 });
+  });
+
+  it("a trail that is not a positive integer is rejected as an invalid price; a trail modification moves the stop from the reference", () => {
+    const rejected: string[] = [];
+    let seen: (number | null)[] = [];
+    run(
+      trail,
+      onBooks(
+        {
+          3: (ctx) => {
+            ctx.submitTrailingStop(-1, 1, 0);
+            ctx.submitTrailingStop(-1, 1, 1.5);
+            ctx.submitTrailingStop(-1, 4, 2);
+          },
+          5: (ctx) => {
+            const id = ctx.workingOrders()[0].id;
+            expect(ctx.modify(id, { priceTicks: 300 })).toBe(false);
+            expect(ctx.modify(id, { trailTicks: 5 })).toBe(true);
+            seen = ctx.workingOrders().map((o) => (o as Extract<Order, { type: "trailing-stop" }>).stopPriceTicks);
+          },
+        },
+        { onOrderRejected: (_ctx, _order, reason) => rejected.push(reason) },
+      ),
+    );
+    expect(rejected).toEqual(["invalid-price", "invalid-price", "invalid-price"]);
+    // Reference 403 after record 5: 403 - 5 = 398.
+    expect(seen).toEqual([398]);
+  });
+
+  // Bids 100.00 x2, 99.75 x3; asks 100.50 x2 (id11), x3 (id12).
+  const touch: MboLiteral[] = [
+    { action: "A", side: "B", price: 100, size: 2, id: 1 },
+    { action: "A", side: "B", price: 99.75, size: 3, id: 2 },
+    { action: "A", side: "A", price: 100.5, size: 2, id: 11 }, // boundary 2: MIT sell 4 @ 100.50
+    { action: "A", side: "A", price: 100.5, size: 3, id: 12 },
+    { action: "T", side: "B", price: 100.25, size: 1, id: 90 }, // 401 < 402: not touched
+    { action: "T", side: "B", price: 100.5, size: 2, id: 91, flags: MID }, // record 5: touches 402: elected
+    { action: "F", side: "A", price: 100.5, size: 2, id: 11, flags: MID },
+    { action: "C", side: "A", price: 100.5, size: 2, id: 11 }, // boundary: bids 100.00 x2, 99.75 x3
+  ];
+
+  for (const model of ["l3-fifo", "l2-queue"] as const) {
+    it(`${model}: a sell market-if-touched above the market is elected by a trade at its price and walks the bids`, () => {
+      const result = run(touch, onBooks({ 2: (ctx) => ctx.submitMarketIfTouched(-1, 4, 402) }), model);
+      // 2 @ 100.00 + 2 @ 99.75; closed at the last trade 100.50.
+      expect(fillsOf(result.fills)).toEqual([
+        [-1, 2, 400, model, "book-walk", null],
+        [-1, 2, 399, model, "book-walk", null],
+        [1, 4, 402, "end-of-data", null, null],
+      ]);
+      expect(result.fills[0].tsNs).toBe(BASE + 7000n);
+      expect(result.fills[0].reason.trigger).toEqual({ batch: 0, tradeIndex: 5, tradeTsNs: BASE + 5000n, tradePriceTicks: 402, stopPriceTicks: 402 });
+      expect(result.metrics.grossPnlCents).toBe((2 * 400 + 2 * 399 - 4 * 402) * TICK_CENTS);
+    });
+  }
+
+  it("a buy market-if-touched is elected only at or below its trigger; a modified trigger restarts the latency", () => {
+    // A buy MIT at 100.25 is touched by record 4 (401); one at 100.00 never is.
+    const touched = run(touch, onBooks({ 2: (ctx) => ctx.submitMarketIfTouched(1, 1, 401) }));
+    // Elected at record 4 (an event alone): it takes the best ask 100.50 at that boundary.
+    expect(fillsOf(touched.fills)[0]).toEqual([1, 1, 402, "l3-fifo", "book-walk", null]);
+    expect(touched.fills[0].reason.trigger).toMatchObject({ tradeIndex: 4, stopPriceTicks: 401 });
+    const never = run(touch, onBooks({ 2: (ctx) => ctx.submitMarketIfTouched(1, 1, 400) }));
+    expect(never.fills).toEqual([]);
+    // Moved down to 100.00 at boundary 3, before the touching trade: never elected.
+    const moved = run(touch, onBooks({ 2: (ctx) => ctx.submitMarketIfTouched(1, 1, 401), 3: (ctx) => ctx.modify(ctx.workingOrders()[0].id, { priceTicks: 400 }) }));
+    expect(moved.fills).toEqual([]);
+    expect(moved.cancelledOrders).toMatchObject([{ type: "market-if-touched", triggerPriceTicks: 400, trigger: null }]);
   });
 });
 

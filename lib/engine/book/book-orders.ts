@@ -4,8 +4,9 @@
  * (venue.ts), driven by the book engine's fills.
  *
  * `kind` is what the matching loops look at (one integer compare per order): MARKET (a market
- * order, or an elected stop), LIMIT (a limit, or an elected stop-limit at its limit price), STOP (a
- * stop or stop-limit waiting for its electing trade). `needsJoin`: elected on a trade, the order
+ * order, or an elected stop, trailing stop or market-if-touched order), LIMIT (a limit, or an
+ * elected stop-limit at its limit price), STOP (a stop, stop-limit, trailing stop or
+ * market-if-touched order waiting for its electing trade). `needsJoin`: elected on a trade, the order
  * reaches the book at the event's boundary (join: take liquidity, then rest or cancel).
  *
  * Brackets (attachBracket): when the entry fills q contracts at P, the exits are a take-profit
@@ -19,11 +20,11 @@
  * every other member by q, cancelling it at zero.
  */
 import { SIDE } from "../../market/mbo-columns";
-import type { LimitOrder, MarketOrder, Order, StopLimitOrder, StopOrder } from "../order";
+import type { LimitOrder, MarketIfTouchedOrder, MarketOrder, Order, StopLimitOrder, StopOrder, TrailingStopOrder } from "../order";
 import { isValidTrail, type BracketExits, type OcoMode } from "../venue";
 
 /** The order types the book engine simulates. */
-export type BookOrder = MarketOrder | LimitOrder | StopOrder | StopLimitOrder;
+export type BookOrder = MarketOrder | LimitOrder | StopOrder | StopLimitOrder | TrailingStopOrder | MarketIfTouchedOrder;
 
 export const PENDING = 0;
 export const ACTIVE = 1;
@@ -47,7 +48,10 @@ export interface VenueOrder {
   entryLatencyNs: number;
   /** Limit price in 1e-9 units (NaN for market orders and stops). */
   priceNano: number;
-  /** Stop price in 1e-9 units (NaN unless a stop or stop-limit). */
+  /**
+   * Electing price in 1e-9 units: the stop of a stop or stop-limit, the current stop of a trailing
+   * stop (NaN until it has a reference price), the trigger of a market-if-touched order; else NaN.
+   */
   stopNano: number;
   /** Book side of a limit: SIDE.BID for a buy. */
   readonly bookSide: typeof SIDE.BID | typeof SIDE.ASK;
@@ -69,12 +73,12 @@ export interface VenueOrder {
 export function kindOf(order: BookOrder): number {
   if (order.type === "market") return MARKET;
   if (order.type === "limit") return LIMIT;
-  return order.trigger === null ? STOP : order.type === "stop" ? MARKET : LIMIT;
+  return order.trigger === null ? STOP : order.type === "stop-limit" ? LIMIT : MARKET;
 }
 
 export function newVenueOrder(order: BookOrder, arrival: number, entryLatencyNs: number, tickNano: number): VenueOrder {
   const limit = order.type === "limit" || order.type === "stop-limit" ? order.limitPriceTicks * tickNano : Number.NaN;
-  const stop = order.type === "stop" || order.type === "stop-limit" ? order.stopPriceTicks * tickNano : Number.NaN;
+  const stop = electingNano(order, tickNano);
   return {
     order,
     state: PENDING,
@@ -94,6 +98,33 @@ export function newVenueOrder(order: BookOrder, arrival: number, entryLatencyNs:
     levelSize: 0,
     traded: 0,
   };
+}
+
+/** The electing price of a stop-like order in 1e-9 units (NaN: none yet, or not stop-like). */
+export function electingNano(order: BookOrder, tickNano: number): number {
+  switch (order.type) {
+    case "stop":
+    case "stop-limit":
+      return order.stopPriceTicks * tickNano;
+    case "trailing-stop":
+      return order.stopPriceTicks === null ? Number.NaN : order.stopPriceTicks * tickNano;
+    case "market-if-touched":
+      return order.triggerPriceTicks * tickNano;
+    default:
+      return Number.NaN;
+  }
+}
+
+/**
+ * Moves a trailing stop's reference to trade price `p` (ticks) when it is better for the order (a
+ * sell: higher, a buy: lower; the first price sets it) and its stop to `p` -+ trail.
+ */
+export function trailTo(order: TrailingStopOrder, p: number): void {
+  const best = order.bestPriceTicks;
+  if (best === null || order.side * (p - best) < 0) {
+    order.bestPriceTicks = p;
+    order.stopPriceTicks = p + order.side * order.trailTicks;
+  }
 }
 
 /** What the links need from the engine. */
