@@ -14,7 +14,7 @@
 import type PgBoss from "pg-boss";
 import type pg from "pg";
 import type { Logger } from "../log/logger";
-import { IMPORT_QUEUE } from "../jobs/queue";
+import { IMPORT_QUEUE, failOverLostJob, queueJobState } from "../jobs/queue";
 import { deleteUploadDir, listUploadDirs } from "./upload-store";
 
 export interface ImportReaperDeps {
@@ -28,16 +28,6 @@ export interface ImportReaperDeps {
   orphanAfterSec?: number;
   /** Upload directories without an active job are deleted once this old. */
   sweepAfterSec?: number;
-}
-
-type JobState = "created" | "retry" | "active" | "completed" | "cancelled" | "failed";
-
-async function jobState(boss: PgBoss, jobId: string | null): Promise<{ state: JobState | "missing"; message?: string }> {
-  if (!jobId) return { state: "missing" };
-  const job = await boss.getJobById(IMPORT_QUEUE, jobId, { includeArchive: true });
-  if (!job) return { state: "missing" };
-  const output = job.output as { message?: string; value?: { message?: string } } | undefined;
-  return { state: job.state, message: output?.message ?? output?.value?.message };
 }
 
 async function endJob(deps: ImportReaperDeps, id: string, message: string): Promise<boolean> {
@@ -65,10 +55,8 @@ export async function reapImports(deps: ImportReaperDeps): Promise<{ failedOver:
     [deps.failoverAfterSec],
   );
   for (const job of stale.rows) {
-    const before = await jobState(boss, job.job_id);
-    if (before.state === "active" && job.job_id) await boss.fail(IMPORT_QUEUE, job.job_id, { message: "worker lost" });
-    const after = await jobState(boss, job.job_id);
-    if (after.state === "created" || after.state === "retry" || after.state === "active") {
+    const after = await failOverLostJob(boss, IMPORT_QUEUE, job.job_id);
+    if (after.retried) {
       failedOver++;
       log.warn({ importJobId: job.id, attempt: job.attempt, job: after.state }, "import failed over to another worker");
     } else if (await endJob(deps, job.id, `The import's worker was lost too many times (${job.attempt} attempts)`)) {
@@ -86,7 +74,7 @@ export async function reapImports(deps: ImportReaperDeps): Promise<{ failedOver:
     [deps.orphanAfterSec ?? 60, Math.max(5, Math.floor(deps.failoverAfterSec / 2))],
   );
   for (const job of orphans.rows) {
-    const state = await jobState(boss, job.job_id);
+    const state = await queueJobState(boss, IMPORT_QUEUE, job.job_id);
     if (state.state === "failed" || state.state === "cancelled" || state.state === "completed" || state.state === "missing") {
       if (await endJob(deps, job.id, `The import could not be executed: ${state.message ?? `job ${state.state}`}`)) ended++;
     }

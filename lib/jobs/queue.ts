@@ -56,3 +56,25 @@ export async function ensureQueues(boss: PgBoss, runTimeLimitSec: number): Promi
   });
   await boss.createQueue(IMPORT_QUEUE, { name: IMPORT_QUEUE, ...IMPORT_RETRY, expireInSeconds: IMPORT_EXPIRE_SEC, retentionSeconds: 7 * 24 * 3600 });
 }
+
+/** Where a job stands in the queue; "missing" when it has no id or pg-boss no longer knows it. */
+export type QueueJobState = "created" | "retry" | "active" | "completed" | "cancelled" | "failed" | "missing";
+
+export async function queueJobState(boss: PgBoss, queue: string, jobId: string | null): Promise<{ state: QueueJobState; message?: string }> {
+  if (!jobId) return { state: "missing" };
+  const job = await boss.getJobById(queue, jobId, { includeArchive: true });
+  if (!job) return { state: "missing" };
+  const output = job.output as { message?: string; value?: { message?: string } } | undefined;
+  return { state: job.state, message: output?.message ?? output?.value?.message };
+}
+
+/**
+ * For the reapers: fails the queue job of a work item whose worker was lost (if pg-boss still sees
+ * it active) and tells whether the queue will run it again (true) or its retries are exhausted.
+ */
+export async function failOverLostJob(boss: PgBoss, queue: string, jobId: string | null): Promise<{ retried: boolean; state: QueueJobState }> {
+  const before = await queueJobState(boss, queue, jobId);
+  if (before.state === "active" && jobId) await boss.fail(queue, jobId, { message: "worker lost" });
+  const after = await queueJobState(boss, queue, jobId);
+  return { retried: after.state === "created" || after.state === "retry" || after.state === "active", state: after.state };
+}

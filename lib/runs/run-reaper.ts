@@ -8,7 +8,7 @@
 import type PgBoss from "pg-boss";
 import type pg from "pg";
 import type { Logger } from "../log/logger";
-import { BACKTEST_QUEUE } from "../jobs/queue";
+import { BACKTEST_QUEUE, failOverLostJob, queueJobState } from "../jobs/queue";
 
 export interface ReaperDeps {
   pool: pg.Pool;
@@ -18,16 +18,6 @@ export interface ReaperDeps {
   failoverAfterSec: number;
   /** A queued run whose job is gone for this long is failed. */
   orphanAfterSec?: number;
-}
-
-type JobState = "created" | "retry" | "active" | "completed" | "cancelled" | "failed";
-
-async function jobState(boss: PgBoss, jobId: string | null): Promise<{ state: JobState | "missing"; message?: string }> {
-  if (!jobId) return { state: "missing" };
-  const job = await boss.getJobById(BACKTEST_QUEUE, jobId, { includeArchive: true });
-  if (!job) return { state: "missing" };
-  const output = job.output as { message?: string; value?: { message?: string } } | undefined;
-  return { state: job.state, message: output?.message ?? output?.value?.message };
 }
 
 export async function reapRuns(deps: ReaperDeps): Promise<{ failedOver: number; ended: number }> {
@@ -44,10 +34,8 @@ export async function reapRuns(deps: ReaperDeps): Promise<{ failedOver: number; 
     [deps.failoverAfterSec],
   );
   for (const run of stale.rows) {
-    const before = await jobState(boss, run.job_id);
-    if (before.state === "active" && run.job_id) await boss.fail(BACKTEST_QUEUE, run.job_id, { message: "worker lost" });
-    const after = await jobState(boss, run.job_id);
-    if (after.state === "created" || after.state === "retry" || after.state === "active") {
+    const after = await failOverLostJob(boss, BACKTEST_QUEUE, run.job_id);
+    if (after.retried) {
       failedOver++;
       log.warn({ runId: run.id, attempt: run.attempt, job: after.state }, "run failed over to another worker");
     } else {
@@ -69,7 +57,7 @@ export async function reapRuns(deps: ReaperDeps): Promise<{ failedOver: number; 
     [deps.orphanAfterSec ?? 60, Math.max(5, Math.floor(deps.failoverAfterSec / 2))],
   );
   for (const run of orphans.rows) {
-    const job = await jobState(boss, run.job_id);
+    const job = await queueJobState(boss, BACKTEST_QUEUE, run.job_id);
     if (job.state === "failed" || job.state === "cancelled" || job.state === "completed" || job.state === "missing") {
       const { rowCount } = await pool.query(
         `UPDATE runs SET status = 'failed', finished_at = now(), error = $2
