@@ -6,29 +6,11 @@ import { startBoss } from "../lib/jobs/queue";
 import { createRun } from "../lib/runs/run-service";
 import { executeRun } from "../lib/runs/run-executor";
 import { InProcessReplaySource } from "../lib/runs/sandbox/in-process-source";
-import { qtyInTrade } from "../lib/runs/run-fills";
+import { qtyInTrade, type FillRow } from "../lib/runs/run-fills";
 import { chartWindowNs } from "../lib/runs/trade-chart";
 import type { BacktestResult } from "../lib/engine/result";
 
-interface StoredFill {
-  seq: number;
-  order_id: number;
-  trade_seq: number;
-  ts_ns: string;
-  side: number;
-  qty: number;
-  price_ticks: number;
-  price: number;
-  fee_cents: string;
-  position_after: number;
-  model: string;
-  rule: string | null;
-  latency_ns: string;
-  response_latency_ns: string | null;
-  slippage_ticks: number;
-  queue_position: number | null;
-  detail: { batch: number; tradeIndex: number; tradeTsNs: string };
-}
+type StoredFill = FillRow;
 
 interface Trip {
   seq: number;

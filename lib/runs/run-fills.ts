@@ -104,7 +104,8 @@ export interface FillDto {
 
 const nsToMs = (ns: bigint) => Number(ns / 1000n) / 1000;
 
-interface FillRow {
+/** A `run_fills` row as read with its bigints as text. */
+export interface FillRow {
   seq: number;
   order_id: number;
   trade_seq: number;
