@@ -133,5 +133,9 @@ for (const [name, count, run] of cases) {
       `${fmt(rate(m.medianMs))}  ${fmt(rate(m.bestMs))}  ${fills ?? ""}`,
   );
 }
+// Packed size of a stored quote (the columns of one block holding every copy's quotes, as an import writes them).
+const packedBytes = quoteCopies.reduce((sum, c) => sum + encodeQuoteBlock(c, 0, c.length).columns.reduce((s, col) => s + col.length, 0), 0);
+const bytesPerQuote = packedBytes / (q.length * COPIES);
+console.log(`packed quote columns: ${bytesPerQuote.toFixed(2)} bytes per quote (before the row's header and TOAST)`);
 console.log(`(sink ${sink})`);
-console.log(JSON.stringify({ bench: "quotes", events: EVENTS, copies: COPIES, runs: RUNS, eventsPerSec: results, node: process.version }));
+console.log(JSON.stringify({ bench: "quotes", events: EVENTS, copies: COPIES, runs: RUNS, eventsPerSec: results, packedBytesPerQuote: +bytesPerQuote.toFixed(2), node: process.version }));
