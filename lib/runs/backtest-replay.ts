@@ -26,7 +26,8 @@ import { countMbo, readMbo } from "../data/mbo-blocks";
 import { countQuotes, readQuoteFeed } from "../data/quote-blocks";
 import { BacktestEngine } from "../engine/engine";
 import { defineInstrument } from "../engine/instrument";
-import { readContinuousInfo, toStoredRolls, type ContinuousInfo } from "../data/continuous-datasets";
+import { datasetContract, readContinuousInfo, toStoredRolls, type ContinuousInfo } from "../data/continuous-datasets";
+import { lastTradeNs, parseContractSymbol } from "../market/contract-symbol";
 import { tsRecvNsAt } from "../market/trade-columns";
 import { BookBacktestEngine } from "../engine/book/book-engine";
 import { isBookFillModel, queueProbability } from "../engine/book/queue-model";
@@ -88,6 +89,11 @@ export interface BacktestDataset {
   halts?: DatasetHalt[];
   /** Schema of a bar dataset (ohlcv-*, lib/data/bar-store.ts): no engine runs on bars. */
   barSchema?: string;
+  /**
+   * Last trading time (ns, decimal string) of the dated contract a single dataset holds (its
+   * provenance names it, e.g. ESH4): the engine stops trading there. Absent for a root symbol.
+   */
+  lastTradeNs?: string;
 }
 
 /**
@@ -155,14 +161,23 @@ async function readHaltFlags(db: Db, datasetId: number, fromNs: bigint | undefin
 /** The dataset row and what it holds (no halts). */
 async function readBacktestDataset(db: Db, datasetId: number | null): Promise<BacktestDataset | null> {
   if (datasetId === null) return null;
-  const row = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true, status: true, schema: true, instrument: { select: { symbol: true } } } });
+  const row = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true, status: true, schema: true, provenance: true, instrument: { select: { symbol: true } } } });
   if (!row) return null;
   if (isBarSchema(row.schema)) return { id: row.id, status: row.status, symbol: row.instrument.symbol, barSchema: row.schema };
   const continuous = await readContinuousInfo(db, row.id);
   if (continuous !== null) return { id: row.id, status: row.status, symbol: row.instrument.symbol, continuous };
   const mbo = await db.mboBlock.findFirst({ where: { datasetId: row.id }, select: { blockSeq: true } });
   const quotes = mbo === null ? await db.quoteBlock.findFirst({ where: { datasetId: row.id }, select: { blockSeq: true } }) : null;
-  return { id: row.id, status: row.status, symbol: row.instrument.symbol, hasMbo: mbo !== null, hasQuotes: quotes !== null };
+  const expiry = contractExpiryNs(row.provenance);
+  return { id: row.id, status: row.status, symbol: row.instrument.symbol, hasMbo: mbo !== null, hasQuotes: quotes !== null, ...(expiry !== null ? { lastTradeNs: expiry.toString() } : {}) };
+}
+
+/** Last trading time of the dated contract a single dataset's provenance names (null: a root symbol or none). */
+function contractExpiryNs(provenance: unknown): bigint | null {
+  const contract = datasetContract(provenance);
+  if (contract === null) return null;
+  const id = parseContractSymbol(contract);
+  return lastTradeNs(id.root, id.year, id.month);
 }
 
 /**
@@ -203,6 +218,11 @@ export function buildBacktest(
   const contract = getContractSpec(dataset.symbol);
   const fee = config.data.feePerSideUsd;
   const bookModel = isBookFillModel(config.data.fillModel);
+  // Trading stops at the contract's expiry: a dated single dataset's, or a continuous dataset's
+  // first component's (the engine moves it on at each roll).
+  const expiryNs = dataset.continuous ? dataset.continuous.components[0].lastTradeNs : dataset.lastTradeNs !== undefined ? BigInt(dataset.lastTradeNs) : undefined;
+  const baseInstrument = instrumentFromContractSpec(contract, fee === undefined ? contract.defaultFeePerSideCents : Math.round(fee * 100));
+  const instrument = expiryNs === undefined ? baseInstrument : defineInstrument({ ...baseInstrument, lastTradeNs: expiryNs });
   // l1-quotes over stored quotes (no MBO): the book engine replays the quote feed (lib/engine/quotes/quote-feed.ts).
   const quoteFeed = bookModel && !dataset.hasMbo && dataset.hasQuotes === true;
   if (quoteFeed && config.data.fillModel !== "l1-quotes") {
@@ -227,7 +247,7 @@ export function buildBacktest(
     let book: BookBacktestEngine;
     try {
       book = new BookBacktestEngine({
-        instrument: instrumentFromContractSpec(contract, fee === undefined ? contract.defaultFeePerSideCents : Math.round(fee * 100)),
+        instrument,
         strategy,
         params: params.data,
         fillModel: config.data.fillModel as BookBacktestEngine["fillModel"],
@@ -253,10 +273,8 @@ export function buildBacktest(
   }
   let engine: BacktestEngine;
   try {
-    const instrument = instrumentFromContractSpec(contract, fee === undefined ? contract.defaultFeePerSideCents : Math.round(fee * 100));
     engine = new BacktestEngine({
-      // A continuous dataset starts in its first component's contract, with that contract's expiry.
-      instrument: dataset.continuous ? defineInstrument({ ...instrument, lastTradeNs: dataset.continuous.components[0].lastTradeNs }) : instrument,
+      instrument,
       strategy,
       params: params.data,
       fillModel: "l1-trades",

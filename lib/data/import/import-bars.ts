@@ -130,7 +130,7 @@ export async function importBars(db: Db, pool: pg.Pool, options: ImportTradesOpt
   const items = source === "dbn" ? dbnBars(options.files, counter, onlyIds) : ninjaTraderBars(options.files, counter, new WallClock(options.formatOptions?.timezone ?? "UTC"), intervalS);
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema, createdBy: options.createdBy });
+      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema, createdBy: options.createdBy, contract: contract.expiryNs === null ? null : contract.symbol });
       await client.query("SELECT 1 FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
       const runId = await startImportRun(client, dataset, sourceInfo, contentHash, options.createdBy);
       const quarantine = new QuarantineWriter(client, runId);

@@ -113,7 +113,7 @@ export async function importDbnMbo(db: Db, pool: pg.Pool, options: ImportDbnMboO
   const stored = noStoredTrades();
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: "mbo", createdBy: options.createdBy });
+      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: "mbo", createdBy: options.createdBy, contract: contract.expiryNs === null ? null : contract.symbol });
       const seqs = await lockDatasetCounts(client, dataset, { table: "mbo_blocks", countColumn: "record_count" });
       let nextMboSeq = seqs.records;
       stored.nextSeq = seqs.trades;

@@ -122,7 +122,7 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
   let lastProgressAt = Date.now();
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: datasetSchema, createdBy: options.createdBy });
+      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: datasetSchema, createdBy: options.createdBy, contract: contract.expiryNs === null ? null : contract.symbol });
       const seqs = await lockDatasetCounts(client, dataset, { table: "quote_blocks", countColumn: "quote_count" });
       let nextQuoteSeq = seqs.records;
       stored.nextSeq = seqs.trades;

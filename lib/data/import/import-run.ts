@@ -14,6 +14,7 @@ import { AppError, conflict } from "../../errors";
 import type { Db } from "../../db/prisma";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { syncInstruments } from "../datasets";
+import { datasetContract } from "../continuous-datasets";
 import { baseName } from "../formats/file-chunks";
 import type { ImportFormat } from "../formats/types";
 import { tsRecvNsAt, type TradeColumns } from "../../market/trade-columns";
@@ -135,16 +136,31 @@ export async function previousImportRunId(db: Db, datasetId: number, contentHash
   return previous?.id ?? null;
 }
 
-/** The existing dataset's id, or a new dataset (status 'importing') inserted in the import's transaction. */
+/**
+ * The existing dataset's id, or a new dataset (status 'importing') inserted in the import's
+ * transaction. `contract`: the dated contract the import holds (e.g. MNQH5; null for a root or a
+ * parent symbol), recorded in a new dataset's provenance (the engine stops trading at its expiry,
+ * continuous datasets order their components by it); an existing dataset of another contract is a
+ * conflict (one single dataset, one contract).
+ */
 export async function datasetIdFor(
   client: pg.PoolClient,
   existing: ImportDataset | null,
-  created: { name: string; instrumentId: number; schema: string; createdBy?: string },
+  created: { name: string; instrumentId: number; schema: string; createdBy?: string; contract?: string | null },
 ): Promise<number> {
-  if (existing) return existing.id;
+  const contract = created.contract ?? null;
+  if (existing) {
+    const { rows } = await client.query<{ provenance: unknown }>("SELECT provenance FROM datasets WHERE id = $1", [existing.id]);
+    const held = datasetContract(rows[0]?.provenance);
+    if (held !== null && contract !== null && held !== datasetContract({ contract })) {
+      throw conflict(`Dataset ${created.name} holds ${held}, not ${contract}: import each contract into its own dataset (a continuous dataset joins them)`);
+    }
+    return existing.id;
+  }
+  const provenance = contract === null ? {} : { contract };
   const { rows } = await client.query<{ id: number }>(
-    `INSERT INTO datasets (name, instrument_id, schema, status, provenance, created_by) VALUES ($1, $2, $3, 'importing', '{}', $4) RETURNING id`,
-    [created.name, created.instrumentId, created.schema, created.createdBy ?? null],
+    `INSERT INTO datasets (name, instrument_id, schema, status, provenance, created_by) VALUES ($1, $2, $3, 'importing', $5::jsonb, $4) RETURNING id`,
+    [created.name, created.instrumentId, created.schema, created.createdBy ?? null, JSON.stringify(provenance)],
   );
   return rows[0].id;
 }

@@ -119,7 +119,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
   const flagTotals: Record<string, { flags: number; records: number }> = {};
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: "trades", createdBy: options.createdBy });
+      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: "trades", createdBy: options.createdBy, contract: contract.expiryNs === null ? null : contract.symbol });
       const { rows: seqRows } = await client.query<{ n: string }>("SELECT record_count::text AS n FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
       stored.nextSeq = BigInt(seqRows[0].n);
       const runId = await startImportRun(client, dataset, sourceInfo, contentHash, options.createdBy);
