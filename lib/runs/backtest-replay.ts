@@ -24,6 +24,7 @@ import { getContractSpec, ticksToPrice, type ContractSpec } from "../market/cont
 import { countTrades, readTrades } from "../data/tick-blocks";
 import { countMbo, readMbo } from "../data/mbo-blocks";
 import { countQuotes, readQuoteFeed } from "../data/quote-blocks";
+import { countDepthEvents, readDepthFeed } from "../data/depth-blocks";
 import { BacktestEngine } from "../engine/engine";
 import { defineInstrument } from "../engine/instrument";
 import { datasetContract, readContinuousInfo, toStoredRolls, type ContinuousInfo } from "../data/continuous-datasets";
@@ -57,7 +58,7 @@ export interface BacktestInputs {
 }
 
 export interface PreparedBacktest {
-  /** BookBacktestEngine for the book fill models (l1-quotes, l2-queue, l3-fifo) over MBO data. */
+  /** BookBacktestEngine for the book fill models (l1-quotes, l2-queue, l3-fifo) over MBO, MBP-10 depth or quotes. */
   engine: BacktestEngine | BookBacktestEngine;
   datasetId: number;
   contract: ContractSpec;
@@ -66,6 +67,8 @@ export interface PreparedBacktest {
   toNs?: bigint;
   /** The book engine replays the dataset's quotes and trades (l1-quotes on quote data), not MBO. */
   quoteFeed?: boolean;
+  /** The book engine replays the dataset's MBP-10 depth (l2-queue, l1-quotes on MBP-10 data), not MBO. */
+  depthFeed?: boolean;
   /** A continuous dataset: its components are replayed in turn and the engine rolls between them. */
   continuous?: ContinuousInfo;
   /** Exchange halts given to the engine (the dataset's halt flags in the run's window), recorded in the result. */
@@ -83,6 +86,8 @@ export interface BacktestDataset {
   hasMbo?: boolean;
   /** The dataset holds top-of-book quotes (MBP-1/TBBO/BBO/MBP-10 imports): l1-quotes can run on it. */
   hasQuotes?: boolean;
+  /** The dataset holds MBP-10 depth (lib/data/depth-blocks.ts): l2-queue and l1-quotes run on it. */
+  hasDepth?: boolean;
   /** A continuous dataset (lib/data/continuous-datasets.ts): components, roll rule and roll points. */
   continuous?: ContinuousInfo;
   /** Exchange halts in the run's window (loadBacktestDataset); absent when there are none. */
@@ -168,8 +173,9 @@ async function readBacktestDataset(db: Db, datasetId: number | null): Promise<Ba
   if (continuous !== null) return { id: row.id, status: row.status, symbol: row.instrument.symbol, continuous };
   const mbo = await db.mboBlock.findFirst({ where: { datasetId: row.id }, select: { blockSeq: true } });
   const quotes = mbo === null ? await db.quoteBlock.findFirst({ where: { datasetId: row.id }, select: { blockSeq: true } }) : null;
+  const depth = quotes === null ? null : await db.depthBlock.findFirst({ where: { datasetId: row.id }, select: { blockSeq: true } });
   const expiry = contractExpiryNs(row.provenance);
-  return { id: row.id, status: row.status, symbol: row.instrument.symbol, hasMbo: mbo !== null, hasQuotes: quotes !== null, ...(expiry !== null ? { lastTradeNs: expiry.toString() } : {}) };
+  return { id: row.id, status: row.status, symbol: row.instrument.symbol, hasMbo: mbo !== null, hasQuotes: quotes !== null, hasDepth: depth !== null, ...(expiry !== null ? { lastTradeNs: expiry.toString() } : {}) };
 }
 
 /** Last trading time of the dated contract a single dataset's provenance names (null: a root symbol or none). */
@@ -223,12 +229,18 @@ export function buildBacktest(
   const expiryNs = dataset.continuous ? dataset.continuous.components[0].lastTradeNs : dataset.lastTradeNs !== undefined ? BigInt(dataset.lastTradeNs) : undefined;
   const baseInstrument = instrumentFromContractSpec(contract, fee === undefined ? contract.defaultFeePerSideCents : Math.round(fee * 100));
   const instrument = expiryNs === undefined ? baseInstrument : defineInstrument({ ...baseInstrument, lastTradeNs: expiryNs });
-  // l1-quotes over stored quotes (no MBO): the book engine replays the quote feed (lib/engine/quotes/quote-feed.ts).
-  const quoteFeed = bookModel && !dataset.hasMbo && dataset.hasQuotes === true;
+  // MBP-10 depth (no MBO): the book models replay the depth feed (lib/engine/depth/depth-feed.ts), one
+  // synthetic order per displayed level - l2-queue and l1-quotes, not l3-fifo (no order ids).
+  const depthFeed = bookModel && !dataset.hasMbo && dataset.hasDepth === true;
+  if (depthFeed && config.data.fillModel === "l3-fifo") {
+    throw new AppError("unprocessable", `Fill model l3-fifo needs order-by-order (MBO) data; dataset ${inputs.datasetName} holds MBP-10 price levels (no order queue): choose l2-queue or l1-quotes`);
+  }
+  // l1-quotes over stored quotes (no MBO, no depth): the book engine replays the quote feed (lib/engine/quotes/quote-feed.ts).
+  const quoteFeed = bookModel && !dataset.hasMbo && !depthFeed && dataset.hasQuotes === true;
   if (quoteFeed && config.data.fillModel !== "l1-quotes") {
     throw new AppError("unprocessable", `Fill model ${config.data.fillModel} needs order-by-order (MBO) data; dataset ${inputs.datasetName} holds top-of-book quotes: choose l1-quotes`);
   }
-  if (bookModel && !dataset.hasMbo && !quoteFeed) {
+  if (bookModel && !dataset.hasMbo && !quoteFeed && !depthFeed) {
     throw new AppError("unprocessable", `Fill model ${config.data.fillModel} needs order-by-order (MBO) data; dataset ${inputs.datasetName} holds trades only`);
   }
   if (dataset.continuous && (bookModel || strategy.requires === "mbo")) {
@@ -263,13 +275,13 @@ export function buildBacktest(
         tickSizeNano: contract.tickSizeNano,
         queueModel: queueProbability(config.data.queueModel),
         strategyFromNs: fromNs,
-        ...(quoteFeed ? { eventUnit: "event" as const } : {}),
+        ...(quoteFeed || depthFeed ? { eventUnit: "event" as const } : {}),
       });
     } catch (error) {
       if (error instanceof AppError && error.code === "unprocessable") throw error;
       throw new StrategyFailure("Strategy failed to start", { cause: error });
     }
-    return { engine: book, datasetId: dataset.id, contract, config: config.data, fromNs, toNs, ...(quoteFeed ? { quoteFeed } : {}), ...recorded };
+    return { engine: book, datasetId: dataset.id, contract, config: config.data, fromNs, toNs, ...(quoteFeed ? { quoteFeed } : {}), ...(depthFeed ? { depthFeed } : {}), ...recorded };
   }
   let engine: BacktestEngine;
   try {
@@ -308,6 +320,8 @@ export function buildBacktest(
 export function countEvents(pool: pg.Pool, prepared: PreparedBacktest): Promise<number> {
   // The book engine replays every MBO record from the start (the book needs them) up to `to`.
   if (prepared.quoteFeed) return countQuoteFeed(pool, prepared);
+  // The depth feed's events: its source events (records with LAST), from the start up to `to`, as it replays them.
+  if (prepared.depthFeed) return countDepthEvents(pool, prepared.datasetId, prepared.toNs);
   if (prepared.continuous) return countContinuous(pool, prepared, prepared.continuous);
   if (prepared.engine instanceof BookBacktestEngine) return countMbo(pool, prepared.datasetId);
   return countTrades(pool, prepared.datasetId, prepared.fromNs, prepared.toNs);
@@ -394,6 +408,19 @@ export async function* replaySlices(pool: pg.Pool, prepared: PreparedBacktest, c
   if (prepared.quoteFeed && engine instanceof BookBacktestEngine) {
     // One slice per feed batch; it yields source events (quotes + trades), as countEvents counts them.
     const feed = readQuoteFeed(pool, { datasetId: prepared.datasetId, tickSizeNano: prepared.contract.tickSizeNano, toNs: prepared.toNs, maxEvents: Math.max(1, Math.min(chunkEvents, 65_536)) });
+    for await (const batch of feed) {
+      try {
+        engine.processBatch(batch.columns, 0, batch.columns.length);
+      } catch (error) {
+        throw new StrategyFailure("Strategy error", { cause: error });
+      }
+      yield batch.events;
+    }
+    return;
+  }
+  if (prepared.depthFeed && engine instanceof BookBacktestEngine) {
+    // One slice per feed batch (batches end at event boundaries); it yields book events, as countEvents counts them.
+    const feed = readDepthFeed(pool, { datasetId: prepared.datasetId, tickSizeNano: prepared.contract.tickSizeNano, toNs: prepared.toNs, maxEvents: Math.max(1, Math.min(chunkEvents, 65_536)) });
     for await (const batch of feed) {
       try {
         engine.processBatch(batch.columns, 0, batch.columns.length);

@@ -195,7 +195,7 @@ export async function insertRunFills(client: pg.PoolClient, runId: string, datas
       `INSERT INTO run_fills (run_id, seq, order_id, trade_seq, ts_ns, side, qty, price_ticks, price, fee_cents, position_after, model, rule,
                               latency_ns, response_latency_ns, slippage_ticks, queue_position, detail)
        SELECT $1, * FROM unnest($2::int[], $3::int[], $4::int[], $5::bigint[], $6::smallint[], $7::int[], $8::int[], $9::float8[], $10::bigint[],
-                                $11::int[], $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::int[], $17::int[], $18::jsonb[])`,
+                                $11::int[], $12::text[], $13::text[], $14::bigint[], $15::bigint[], $16::int[], $17::float8[], $18::jsonb[])`,
       [runId, ...cols],
     );
   }

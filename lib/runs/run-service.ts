@@ -24,7 +24,7 @@ export interface RunServiceDeps {
 async function loadDataset(db: Db, input: { datasetId?: number; datasetName?: string }) {
   const dataset = await db.dataset.findFirst({
     where: input.datasetId !== undefined ? { id: input.datasetId } : { name: input.datasetName },
-    select: { id: true, name: true, version: true, status: true, recordCount: true },
+    select: { id: true, name: true, version: true, status: true, recordCount: true, schema: true },
   });
   if (!dataset) throw notFound(`Dataset ${input.datasetName ?? input.datasetId}`);
   if (dataset.status !== "ready") throw new AppError("conflict", `Dataset ${dataset.name} is not ready (status: ${dataset.status})`);
@@ -44,6 +44,11 @@ export async function createRun(deps: RunServiceDeps, principal: Principal, raw:
   }
   const params = parsedParams.data as Record<string, unknown>;
   const dataset = await loadDataset(deps.db, input);
+  // FIFO queues need order ids: price-level (MBP) data cannot drive l3-fifo (backtest-replay.ts refuses it too).
+  if (input.config.fillModel === "l3-fifo" && (dataset.schema === "mbp-10" || dataset.schema === "mbp-1")) {
+    const instead = dataset.schema === "mbp-10" ? "l2-queue or l1-quotes" : "l1-quotes";
+    throw new AppError("unprocessable", `Fill model l3-fifo needs order-by-order (MBO) data; dataset ${dataset.name} holds ${dataset.schema} price levels: choose ${instead}`);
+  }
   const timeLimitSec = Math.min(input.timeLimitSec ?? deps.runTimeLimitSec, deps.runTimeLimitSec);
   const name = input.name ?? `${strategy.id} on ${dataset.name}`;
   const run = await deps.db.$transaction(async (tx) => {

@@ -22,15 +22,17 @@ export const RUN_OVERHEAD_MS = 1_000;
 /**
  * Fill models a dataset can support, from its `schema` field: trade prints allow only the
  * trades-based L1 model; MBO (full order book) also supports quotes, queue position and FIFO
- * matching; MBP-1/TBBO (top of book with trades) adds the quote-based L1 model.
+ * matching; MBP-1/TBBO (top of book with trades) adds the quote-based L1 model; MBP-10 (ten
+ * price levels, lib/data/depth-blocks.ts) adds the level-queue model too, not FIFO (no order ids).
  */
 export function fillModelsForSchema(schema: string): string[] {
   switch (schema) {
     case "mbo":
       return ["l1-trades", "l1-quotes", "l2-queue", "l3-fifo"];
+    case "mbp-10":
+      return ["l1-trades", "l1-quotes", "l2-queue"];
     case "mbp-1":
     case "tbbo":
-    case "mbp-10":
       return ["l1-trades", "l1-quotes"];
     default:
       return ["l1-trades"];

@@ -13,7 +13,17 @@
  * - flagged, kept: `flag_crossed_quote` (bid > ask) and `flag_locked_quote` (bid = ask), quarantine
  *   rows with a `flag_` reason as in import-dbn-mbo.ts (counted in `flaggedByReason`, not rejected).
  *   Quotes are not checked against the session calendar or the expiry: they are the book's state.
- * - MBP-10: only the best level is stored (depth beyond it is not: a documented gap).
+ * - MBP-10 (every file of the import, and the dataset's quotes so far all have theirs): each
+ *   record's ten levels a side and its update (action, side, depth, price, size, flags) are also
+ *   stored in `depth_blocks` (lib/data/depth-blocks.ts), depth record i = quote i, for l2-queue
+ *   on MBP-10 (lib/engine/depth/depth-feed.ts). The level rules extend the top of book's, and
+ *   reject the whole record (quote and depth): `depth_off_tick_grid` (a defined price of level
+ *   1-9 off the grid or out of range), `depth_undefined_price` (a level 1-9 side with a size but
+ *   no price), `depth_inconsistent_levels` (a side's levels not strictly ordered best first, or a
+ *   level after an empty one). An empty level is stored as price NaN, size 0, count 0. The
+ *   record's own price is kept when on the grid, else stored as undefined (its trade, if any, is
+ *   quarantined as below). A dataset that holds quotes without depth (imported before depth was
+ *   kept, or MBP-1 data) keeps no depth: its runs stay on l1-quotes.
  * Trades: the T records of mbp-1 / tbbo / mbp-10 (BBO records carry the interval's last trade,
  * not a trade event: none), rejected as the DBN trade decoder does (`off_tick_grid`,
  * `undefined_price`, `undefined_size`, `out_of_range`), then the dataset's trade validation
@@ -34,6 +44,9 @@ import type { BidAskLevel } from "../dbn/records-market";
 import { countedChunks } from "../formats/file-chunks";
 import type { ByteCounter } from "../formats/types";
 import { QUOTE_BLOCK_MAX_RECORDS, writeQuotes } from "../quote-blocks";
+import { countDepth, DEPTH_BLOCK_MAX_RECORDS, writeDepth } from "../depth-blocks";
+import { allocateDepthColumns, DEPTH_LEVELS, depthLevelsProblem, type DepthColumns } from "../../engine/depth/depth-columns";
+import type { Mbp10Record } from "../dbn/records-market";
 import type { ImportTradesOptions } from "./import-trades";
 import { TradeValidator, validationRulesSchema } from "./trade-validation";
 import { fileSizes, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled, dbnSchemas } from "./import-files";
@@ -64,9 +77,14 @@ export interface QuoteImportReport extends ImportReport {
     flagged: number;
     flaggedByReason: Record<string, number>;
   };
+  /** MBP-10 depth records stored (one per accepted quote); 0 when the import keeps no depth. */
+  depth?: { accepted: number };
 }
 
 const BATCH = QUOTE_BLOCK_MAX_RECORDS * 4;
+/** Depth records per write: one block (a depth batch holds ~330 bytes a record in memory). */
+const DEPTH_BATCH = DEPTH_BLOCK_MAX_RECORDS;
+const TWO_50 = 2n ** 50n;
 const TWO_31 = 0x7fffffff;
 const PROGRESS_EVERY_MS = 250;
 
@@ -101,6 +119,7 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
     ...core,
     schema: datasetSchema,
     quotes: { read: 0, accepted: 0, rejected: 0, rejectedByReason: {}, flagged: 0, flaggedByReason: {} },
+    depth: { accepted: 0 },
     ...fields,
   });
   const previous = existing && (await previousImportRunId(db, existing.id, contentHash));
@@ -118,7 +137,10 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
   let accepted = 0;
   let flagged = 0;
   let tradesRead = 0;
+  let depthAccepted = 0;
   const stored = noStoredTrades();
+  // Mixing MBP-1 into MBP-10 (or into an mbp-1 dataset) makes an mbp-1 dataset.
+  const finalSchema = existing?.schema === "mbp-10" && datasetSchema === "mbp-10" ? "mbp-10" : existing?.schema === "mbp-1" ? "mbp-1" : datasetSchema;
   let lastProgressAt = Date.now();
   try {
     const importRunId = await withTransaction(pool, async (client) => {
@@ -126,6 +148,9 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
       const seqs = await lockDatasetCounts(client, dataset, { table: "quote_blocks", countColumn: "quote_count" });
       let nextQuoteSeq = seqs.records;
       stored.nextSeq = seqs.trades;
+      // Depth is kept when the dataset stays mbp-10 and every quote it holds has its depth record.
+      let nextDepthSeq = finalSchema === "mbp-10" ? BigInt(await countDepth(client, dataset)) : -1n;
+      const depth: DepthColumns | null = nextDepthSeq === seqs.records ? allocateDepthColumns(DEPTH_BATCH, 0n) : null;
       const runId = await startImportRun(client, dataset, sourceInfo, contentHash, options.createdBy);
       const quarantine = new QuarantineWriter(client, runId);
       const validator = new TradeValidator(rules, contract.expiryNs);
@@ -133,7 +158,15 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
       const trades = allocateTradeColumns(BATCH, 0n);
       const tradeRecord = new Float64Array(BATCH);
 
+      const flushDepth = async () => {
+        if (depth === null || depth.length === 0) return;
+        await writeDepth(client, { datasetId: dataset, instrumentId, tickSizeNano: tickNano, firstSeq: nextDepthSeq }, depth);
+        nextDepthSeq += BigInt(depth.length);
+        depthAccepted += depth.length;
+        depth.length = 0;
+      };
       const flush = async () => {
+        await flushDepth();
         if (quotes.length > 0) {
           await writeQuotes(client, { datasetId: dataset, instrumentId, tickSizeNano: tickNano, firstSeq: nextQuoteSeq }, quotes);
           nextQuoteSeq += BigInt(quotes.length);
@@ -166,6 +199,40 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
         return Number(px) / tick;
       };
 
+      /**
+       * Writes record `r`'s depth into the next free row of `depth` (not yet counted) and returns the
+       * reason to reject the record, or null (level 0 passed the quote rules already).
+       */
+      const depthRow = (d: DepthColumns, r: Mbp10Record): string | null => {
+        if (d.length === 0) d.baseNs = r.tsRecvNs;
+        const i = d.length;
+        const row = i * DEPTH_LEVELS;
+        for (let k = 0; k < DEPTH_LEVELS; k++) {
+          const l = r.levels[k];
+          why.reason = null;
+          d.bidTicks[row + k] = sideTicks(l?.bidPxNano ?? null, l?.bidSize ?? null);
+          d.askTicks[row + k] = sideTicks(l?.askPxNano ?? null, l?.askSize ?? null);
+          if (why.reason !== null) return why.reason === "quote_off_tick_grid" ? "depth_off_tick_grid" : "depth_undefined_price";
+          const bid = d.bidTicks[row + k] === d.bidTicks[row + k];
+          const ask = d.askTicks[row + k] === d.askTicks[row + k];
+          d.bidSize[row + k] = bid ? (l.bidSize ?? 0) : 0;
+          d.askSize[row + k] = ask ? (l.askSize ?? 0) : 0;
+          d.bidCount[row + k] = bid ? (l.bidCount ?? 0) : 0;
+          d.askCount[row + k] = ask ? (l.askCount ?? 0) : 0;
+        }
+        if (depthLevelsProblem(d, i) !== null) return "depth_inconsistent_levels";
+        d.tsRecvOffsetNs[i] = Number(r.tsRecvNs - d.baseNs);
+        d.tsEventDeltaNs[i] = Number(r.tsEventNs - r.tsRecvNs);
+        d.action[i] = r.action.charCodeAt(0);
+        d.side[i] = r.side.charCodeAt(0);
+        d.depth[i] = r.depth;
+        d.flags[i] = r.flags;
+        const px = r.priceNano;
+        d.priceTicks[i] = px !== null && px % tickNano === 0n && px / tickNano <= BigInt(TWO_31) && px / tickNano >= -BigInt(TWO_31) ? Number(px / tickNano) : Number.NaN;
+        d.size[i] = r.size ?? 0;
+        return null;
+      };
+
       for (let f = 0; f < options.files.length; f++) {
         const stream = decodeDbn(countedChunks(options.files[f], counter));
         for await (const record of stream) {
@@ -191,9 +258,17 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
           why.reason = null;
           const bid = sideTicks(level.bidPxNano, level.bidSize);
           const ask = sideTicks(level.askPxNano, level.askSize);
-          if (why.reason !== null) {
-            counts[why.reason] = (counts[why.reason] ?? 0) + 1;
-            quarantine.push(index, why.reason, tsText(), levelPayload(level));
+          // Depth rows go with the quotes: record i of the depth is quote i (every file is MBP-10 when depth is kept).
+          let rejection: string | null = why.reason;
+          let payload: Record<string, unknown> | null = rejection === null ? null : levelPayload(level);
+          if (rejection === null && depth !== null && record.kind === "mbp-10") {
+            rejection = depthRow(depth, record);
+            if (rejection === null) depth.length++;
+            else payload = { levels: record.levels.map(levelPayload) };
+          }
+          if (rejection !== null) {
+            counts[rejection] = (counts[rejection] ?? 0) + 1;
+            quarantine.push(index, rejection, tsText(), payload);
           } else {
             const q = quotes.length++;
             quotes.tsRecvOffsetNs[q] = offset;
@@ -238,6 +313,7 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
           }
           await quarantine.flushIfFull();
           if (quotes.length === BATCH || trades.length === BATCH || offset > 2 ** 50) await flush();
+          else if (depth !== null && (depth.length === DEPTH_BATCH || (depth.length > 0 && tsNs - depth.baseNs > TWO_50))) await flushDepth();
           if (onProgress && Date.now() - lastProgressAt >= PROGRESS_EVERY_MS) {
             lastProgressAt = Date.now();
             onProgress({ bytesRead: counter.bytesRead, totalBytes, read: tradesRead + trades.length, accepted: stored.accepted, rejected: tradesRead - stored.accepted });
@@ -252,13 +328,14 @@ export async function importDbnQuotes(db: Db, pool: pg.Pool, options: ImportTrad
         recordCount: stored.nextSeq,
         blockTables: ["quote_blocks", "trade_blocks"],
         lastImport: { importRunId: runId, contentHash, format: "dbn", schema: datasetSchema, files: options.files },
-        schema: existing?.schema === "mbp-10" && datasetSchema === "mbp-10" ? "mbp-10" : existing?.schema === "mbp-1" ? "mbp-1" : datasetSchema,
+        schema: finalSchema,
       });
       return runId;
     });
     onProgress?.({ bytesRead: totalBytes, totalBytes, read: tradesRead, accepted: stored.accepted, rejected: tradesRead - stored.accepted });
     return report(importReportOf(base, { importRunId, read: tradesRead, accepted: stored.accepted, rejectedByReason: tradeCounts, firstNs: stored.firstNs, lastNs: stored.lastNs }), {
       quotes: { read, accepted, rejected: read - accepted, rejectedByReason: { ...counts, ...flags }, flagged, flaggedByReason: flags },
+      depth: { accepted: depthAccepted },
     });
   } catch (error) {
     await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started });
