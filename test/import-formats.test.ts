@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
@@ -9,11 +9,39 @@ import { importTrades, type ImportProgress } from "../lib/data/import/import-tra
 import { readTrades } from "../lib/data/tick-blocks";
 import { readDbnFile } from "../lib/data/dbn/dbn-file";
 import { decodeDbnSync } from "../lib/data/dbn/decode";
-import type { Mbp1Record, TradeRecord } from "../lib/data/dbn/records-market";
+import { encodeDbn } from "../lib/data/dbn/encoder";
+import { PartialTranscodingError, registerTranscodedImport } from "../lib/data/import/import-files";
+import type { ImportReport } from "../lib/data/import/import-run";
+import { renderCsv, renderJson } from "../lib/data/formats/databento-text-test-support";
 import { encodeScid, scidUs } from "../lib/data/formats/scid-test-support";
 
 const DBN_TESTS = "../shared/fixtures/databento/databento-dbn/tests/data/";
 const CATALOG = "../shared/fixtures/databento/nautilus_trader/tests/test_data/databento/historical_bars_catalog/databento/";
+const NT = "../shared/fixtures/databento/nautilus_trader/tests/test_data/databento/";
+const PY = "../shared/fixtures/databento/databento-python/tests/data/GLBX.MDP3/";
+const TRADES_ESH1 = `${DBN_TESTS}test_data.trades.v3.dbn.zst`;
+/** One fixture per schema the DBN importers take (`onto`: a file imported first: status and reference data go into an existing dataset). */
+const SCHEMA_CASES: Array<{ name: string; file: string; instrument?: string; several?: boolean; onto?: { file: string; instrument?: string } }> = [
+  { name: "mbp-1", file: `${DBN_TESTS}test_data.mbp-1.v3.dbn.zst` },
+  { name: "esu4-mbp-1", file: `${CATALOG}futures_mbp-1_2024-07-01T23-58_2024-07-02T00-02.dbn.zst` },
+  { name: "tbbo", file: `${PY}test_data.tbbo.dbn.zst` },
+  { name: "bbo-1s", file: `${DBN_TESTS}test_data.bbo-1s.v3.dbn.zst` },
+  { name: "mbp-10", file: `${PY}test_data.mbp-10.dbn.zst` },
+  { name: "mbo", file: `${NT}esh4-glbx-mdp3-20231224.mbo.dbn.zst` },
+  { name: "ohlcv-1m", file: `${PY}test_data.ohlcv-1m.dbn.zst` },
+  { name: "esu4-ohlcv-1m", file: `${CATALOG}futures_ohlcv-1m_2024-07-01T23-40_2024-07-02T00-10.dbn.zst`, instrument: "ESU4", several: true },
+  { name: "status", file: `${DBN_TESTS}test_data.status.v3.dbn.zst`, onto: { file: TRADES_ESH1 } },
+  { name: "definition", file: `${PY}test_data.definition.dbn.zst`, onto: { file: TRADES_ESH1 } },
+  { name: "definition-v1", file: `${NT}definition-glbx-es-fut.dbn.zst`, onto: { file: TRADES_ESH1, instrument: "ES" } },
+  { name: "statistics", file: `${PY}test_data.statistics.dbn.zst`, onto: { file: TRADES_ESH1 } },
+];
+const TEXT_VARIANTS = [
+  { format: "databento-csv", pretty: false, symbols: false },
+  { format: "databento-csv", pretty: true, symbols: true },
+  { format: "databento-json", pretty: false, symbols: true },
+  { format: "databento-json", pretty: true, symbols: false },
+  { format: "databento-json", pretty: false, symbols: true, metadata: true },
+] as const;
 const GOLDEN = [
   { name: "trades", file: `${DBN_TESTS}test_data.trades.v3.dbn.zst`, trades: 2 },
   { name: "tbbo", file: `${DBN_TESTS}test_data.tbbo.v3.dbn.zst`, trades: 2 },
@@ -21,67 +49,6 @@ const GOLDEN = [
   { name: "esu4-trades", file: `${CATALOG}futures_trades_2024-07-01T23-58_2024-07-02T00-02.dbn.zst`, trades: 120 },
   { name: "esu4-mbp1", file: `${CATALOG}futures_mbp-1_2024-07-01T23-58_2024-07-02T00-02.dbn.zst`, trades: 120 },
 ];
-const TRADE_COLUMNS = "ts_recv,ts_event,rtype,publisher_id,instrument_id,action,side,depth,price,size,flags,ts_in_delta,sequence";
-const LEVEL_COLUMNS = ",bid_px_00,ask_px_00,bid_sz_00,ask_sz_00,bid_ct_00,ask_ct_00";
-
-// ---- A Databento text encoder written for the test, from our DBN decoder's records -----------------
-
-/** "2020-12-28T13:00:00.099150057Z", independent of the importer's code. */
-function isoNs(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  return `${new Date(Number(ms)).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, "0")}Z`;
-}
-/** 3720250000000 -> "3720.250000000" (Databento's pretty price). */
-function prettyPx(nano: bigint): string {
-  const sign = nano < 0n ? "-" : "";
-  const abs = nano < 0n ? -nano : nano;
-  return `${sign}${abs / 1_000_000_000n}.${(abs % 1_000_000_000n).toString().padStart(9, "0")}`;
-}
-type Rec = TradeRecord | Mbp1Record;
-const ts = (ns: bigint, pretty: boolean) => (pretty ? isoNs(ns) : ns.toString());
-/** An undefined price (null) as Databento writes it unpretty: i64::MAX. */
-const px = (nano: bigint | null, pretty: boolean) => (nano === null ? "9223372036854775807" : pretty ? prettyPx(nano) : nano.toString());
-
-function toCsv(records: Rec[], pretty: boolean, symbol: string | null): string {
-  const mbp = records.some((r) => r.kind === "mbp-1");
-  const lines = [TRADE_COLUMNS + (mbp ? LEVEL_COLUMNS : "") + (symbol ? ",symbol" : "")];
-  for (const r of records) {
-    const fields = [ts(r.tsRecvNs, pretty), ts(r.tsEventNs, pretty), r.rtype, r.publisherId, r.instrumentId, r.action, r.side, r.depth, px(r.priceNano, pretty), r.size, r.flags, r.tsInDelta, r.sequence];
-    if (r.kind === "mbp-1") {
-      const l = r.levels[0];
-      fields.push(px(l.bidPxNano, pretty), px(l.askPxNano, pretty), l.bidSize, l.askSize, l.bidCount, l.askCount);
-    }
-    if (symbol) fields.push(symbol);
-    lines.push(fields.join(","));
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function toJson(records: Rec[], pretty: boolean, symbol: string | null): string {
-  return records
-    .map((r) => {
-      const o: Record<string, unknown> = {
-        ts_recv: ts(r.tsRecvNs, pretty),
-        hd: { ts_event: ts(r.tsEventNs, pretty), rtype: r.rtype, publisher_id: r.publisherId, instrument_id: r.instrumentId },
-        action: r.action,
-        side: r.side,
-        depth: r.depth,
-        price: px(r.priceNano, pretty),
-        size: r.size,
-        flags: r.flags,
-        ts_in_delta: r.tsInDelta,
-        sequence: r.sequence,
-      };
-      if (r.kind === "mbp-1") {
-        const l = r.levels[0];
-        o.levels = [{ bid_px: px(l.bidPxNano, pretty), ask_px: px(l.askPxNano, pretty), bid_sz: l.bidSize, ask_sz: l.askSize, bid_ct: l.bidCount, ask_ct: l.askCount }];
-      }
-      if (symbol) o.symbol = symbol;
-      return JSON.stringify(o);
-    })
-    .join("\n"); // no final newline: the last line ends the file
-}
-
 // ---- helpers ---------------------------------------------------------------------------------------
 
 interface Tick {
@@ -106,6 +73,56 @@ async function storedTicks(db: TestDatabase, dataset: string): Promise<Tick[]> {
 
 const ns = (iso: string, extraNs = 0n) => BigInt(Date.parse(iso)) * 1_000_000n + extraNs;
 
+/** A zstd frame of stored (raw) blocks: a .zst file without needing a compressor. */
+function zstdStored(bytes: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38)]; // magic; no content size, window 128 KiB
+  for (let at = 0; ; at += 65_536) {
+    const block = bytes.subarray(at, at + 65_536);
+    const last = at + 65_536 >= bytes.length ? 1 : 0;
+    const header = (block.length << 3) | last; // block type 0: raw
+    parts.push(Uint8Array.of(header & 0xff, (header >> 8) & 0xff, header >> 16), block);
+    if (last) return Buffer.concat(parts);
+  }
+}
+
+/** Tables with a dataset_id that are not data (runs, jobs): every other such table is compared. */
+const NOT_DATA = new Set(["import_runs", "runs", "backtest_definitions", "import_jobs"]);
+const TIMESTAMPTZ = 1184;
+
+/**
+ * Everything stored for a dataset: its row's data fields and the rows of every data table (blocks,
+ * bars, flags, reference data...) without ids, import run ids and timestamps, in a stable order.
+ */
+async function storedData(db: TestDatabase, dataset: string): Promise<Record<string, unknown>> {
+  const d = await db.prisma.dataset.findUniqueOrThrow({ where: { name: dataset }, select: { id: true, schema: true, status: true, recordCount: true, startNs: true, endNs: true, version: true } });
+  const { rows: tables } = await db.pool.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'dataset_id' AND NOT a.attisdropped
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`,
+  );
+  const out: Record<string, unknown> = { dataset: { ...d, id: undefined } };
+  for (const { name } of tables) {
+    if (NOT_DATA.has(name)) continue;
+    const { rows, fields } = await db.pool.query(`SELECT * FROM ${name} WHERE dataset_id = $1`, [d.id]);
+    const drop = fields.filter((f) => ["id", "dataset_id", "import_run_id"].includes(f.name) || f.dataTypeID === TIMESTAMPTZ).map((f) => f.name);
+    const clean = rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([k]) => !drop.includes(k))), (_, v) => (typeof v === "bigint" ? v.toString() : v))).sort();
+    if (clean.length > 0) out[name] = clean;
+  }
+  return out;
+}
+
+/** An import's quarantine rows as reason and receive time (record indexes differ: DBN counts records, text lines). */
+async function quarantinedRows(db: TestDatabase, importRunId: string | null): Promise<string[]> {
+  const { rows } = await db.pool.query<{ reason: string; ts: string | null }>("SELECT reason, ts_recv_ns::text AS ts FROM quarantined_records WHERE import_run_id = $1", [importRunId]);
+  return rows.map((r) => `${r.reason} ${r.ts}`).sort();
+}
+
+/** A report without what differs between two imports of the same data (dataset, run, format, hash, time). */
+function comparable(report: ImportReport): Record<string, unknown> {
+  const { dataset: _dataset, importRunId: _run, format: _format, contentHash: _hash, ms: _ms, ...rest } = report;
+  return rest;
+}
+
 describe("import of vendor formats", () => {
   let db: TestDatabase;
   const tmp = mkdtempSync(path.join(tmpdir(), "tickbench-formats-"));
@@ -126,18 +143,20 @@ describe("import of vendor formats", () => {
       it(`${g.name}: CSV and JSON, raw and pretty, store exactly the DBN import's ticks`, async () => {
         const decoded = decodeDbnSync(await readDbnFile(g.file));
         const symbol = decoded.metadata.symbols[0];
-        const records = decoded.records.filter((r): r is Rec => r.kind === "trade" || r.kind === "mbp-1");
+        const records = decoded.records.filter((r) => r.kind === "trade" || r.kind === "mbp-1");
         expect(records.length).toBe(decoded.records.length);
+        const toCsv = (pretty: boolean, sym: string | null) => renderCsv(decoded.metadata, records, { pretty, symbols: sym !== null });
+        const toJson = (pretty: boolean, sym: string | null) => renderJson(decoded.metadata, records, { pretty, symbols: sym !== null });
         const dbn = await importTrades(db.prisma, db.pool, { files: [g.file], dataset: `${g.name}-dbn` });
         expect(dbn).toMatchObject({ format: "dbn", accepted: g.trades, rejected: 0, instruments: [symbol] });
         const expected = await storedTicks(db, `${g.name}-dbn`);
         expect(expected).toHaveLength(g.trades);
 
         const variants = [
-          { format: "databento-csv", pretty: false, sym: null, text: toCsv(records, false, null) },
-          { format: "databento-csv", pretty: true, sym: symbol, text: toCsv(records, true, symbol) },
-          { format: "databento-json", pretty: false, sym: symbol, text: toJson(records, false, symbol) },
-          { format: "databento-json", pretty: true, sym: null, text: toJson(records, true, null) },
+          { format: "databento-csv", pretty: false, sym: null, text: toCsv(false, null) },
+          { format: "databento-csv", pretty: true, sym: symbol, text: toCsv(true, symbol) },
+          { format: "databento-json", pretty: false, sym: symbol, text: toJson(false, symbol).trimEnd() }, // no final newline: the last line ends the file
+          { format: "databento-json", pretty: true, sym: null, text: toJson(true, null) },
         ] as const;
         for (const [i, v] of variants.entries()) {
           const file = write(`${g.name}-${i}.${v.format === "databento-csv" ? "csv" : "json"}`, v.text);
@@ -152,8 +171,214 @@ describe("import of vendor formats", () => {
 
     it("asks for the instrument when a Databento CSV names none", async () => {
       const decoded = decodeDbnSync(await readDbnFile(GOLDEN[0].file));
-      const file = write("nosymbol.csv", toCsv(decoded.records as Rec[], false, null));
+      const file = write("nosymbol.csv", renderCsv(decoded.metadata, decoded.records, { pretty: false, symbols: false }));
       await expect(importTrades(db.prisma, db.pool, { files: [file], dataset: "nosymbol" })).rejects.toThrow(/Cannot tell the instrument from the files \(symbols: none\); give the instrument \(CLI: --instrument\)/);
+    });
+  });
+
+  describe("Databento CSV and JSON of every schema: what the DBN import of the same file stores", () => {
+    const onto = async (dataset: string, first?: { file: string; instrument?: string }) => {
+      if (first) await importTrades(db.prisma, db.pool, { files: [first.file], dataset, instrument: first.instrument });
+    };
+    for (const c of SCHEMA_CASES) {
+      it(`${c.name}: CSV and JSON, raw and pretty, with and without symbols`, async () => {
+        const decoded = decodeDbnSync(await readDbnFile(c.file));
+        const records = decoded.records;
+        const symbol = c.instrument ?? decoded.metadata.symbols[0];
+        await onto(`s-${c.name}-dbn`, c.onto);
+        const dbn = await importTrades(db.prisma, db.pool, { files: [c.file], dataset: `s-${c.name}-dbn`, instrument: c.instrument });
+        const want = await storedData(db, `s-${c.name}-dbn`);
+        expect(Object.keys(want).length, "the fixture stores rows").toBeGreaterThan(c.onto ? 2 : 1);
+        const wantQuarantine = await quarantinedRows(db, dbn.importRunId);
+        for (const [i, v] of TEXT_VARIANTS.entries()) {
+          if (c.several && !v.symbols) continue; // without symbols the import's instrument names the file's first instrument (as for trades): not this fixture's
+          const render = v.format === "databento-csv" ? renderCsv : renderJson;
+          const file = write(`${c.name}-${i}.${v.format === "databento-csv" ? "csv" : "json"}`, render(decoded.metadata, records, v));
+          const dataset = `s-${c.name}-${i}`;
+          await onto(dataset, c.onto);
+          // Without symbols the instrument must be given: the dataset's for reference and status files.
+          const report = await importTrades(db.prisma, db.pool, { files: [file], dataset, instrument: v.symbols ? c.instrument : (c.onto?.instrument ?? symbol) });
+          const label = `${dataset} (${v.format}, pretty ${v.pretty}, symbols ${v.symbols})`;
+          expect(report.format, label).toBe(v.format);
+          expect(comparable(report), label).toEqual(comparable(dbn));
+          expect(await storedData(db, dataset), label).toEqual(want);
+          expect(await quarantinedRows(db, report.importRunId), label).toEqual(wantQuarantine);
+          const run = await db.prisma.importRun.findUniqueOrThrow({ where: { id: report.importRunId as string } });
+          expect(run.source, label).toMatchObject({ files: [file], format: v.format });
+          expect([run.readCount, run.acceptedCount, run.rejectedCount], label).toEqual([BigInt(report.read), BigInt(report.accepted), BigInt(report.rejected)]);
+          const { provenance } = await db.prisma.dataset.findUniqueOrThrow({ where: { name: dataset }, select: { provenance: true } });
+          if (!c.onto) expect((provenance as { lastImport?: unknown }).lastImport, label).toMatchObject({ files: [path.basename(file)], format: v.format, contentHash: report.contentHash });
+        }
+      });
+    }
+  });
+
+  describe("Databento CSV and JSON of other schemas: bad input", () => {
+    const PY_MBP1 = `${PY}test_data.mbp-1.dbn.zst`;
+    let tmpRoot = "";
+    const savedTmp = process.env.TMPDIR;
+    beforeAll(() => {
+      tmpRoot = mkdtempSync(path.join(tmpdir(), "tickbench-tmpdir-"));
+      process.env.TMPDIR = tmpRoot; // the transcoder's temporary files go here: it must be empty after every import
+    });
+    afterAll(() => {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+      rmSync(tmpRoot, { recursive: true, force: true });
+    });
+    const noTemporaryFiles = () => expect(readdirSync(tmpRoot)).toEqual([]);
+
+    it("quarantines malformed and cut lines with their line number and raw line, and stores the rest as the DBN import does", async () => {
+      const decoded = decodeDbnSync(await readDbnFile(PY_MBP1));
+      const dbn = await importTrades(db.prisma, db.pool, { files: [PY_MBP1], dataset: "bad-dbn" });
+      const want = await storedData(db, "bad-dbn");
+      const csvLines = renderCsv(decoded.metadata, decoded.records, { pretty: true, symbols: true }).trimEnd().split("\n");
+      const badTs = csvLines[2].split(",");
+      badTs[1] = "12x"; // ts_event
+      const cut = csvLines[1].slice(0, 40);
+      const jsonLines = renderJson(decoded.metadata, decoded.records, { pretty: false, symbols: true }).trimEnd().split("\n");
+      const cases = [
+        {
+          format: "databento-csv",
+          name: "bad.csv",
+          lines: [csvLines[0], csvLines[1], "garbage", badTs.join(","), csvLines[2], csvLines[3], "", csvLines[4], cut],
+          rejects: [[3, "1 fields, the header has 20"], [4, 'ts_event "12x" is not a timestamp'], [9, `${cut.split(",").length} fields, the header has 20`]],
+        },
+        {
+          format: "databento-json",
+          name: "bad.json",
+          lines: [jsonLines[0], '{"ts_recv":"1"}', jsonLines[1], "[]", jsonLines[2], jsonLines[3], jsonLines[0].slice(0, 60)],
+          rejects: [[2, 'no "hd" record header'], [4, "not a JSON object"], [7, "not a JSON object"]],
+        },
+      ] as const;
+      for (const c of cases) {
+        const file = write(c.name, c.lines.join("\n"));
+        const dataset = `bad-${c.format}`;
+        const report = await importTrades(db.prisma, db.pool, { files: [file], dataset });
+        expect(report, c.name).toMatchObject({
+          format: c.format,
+          read: dbn.read + 3,
+          accepted: dbn.accepted,
+          rejected: dbn.rejected + 3,
+          rejectedByReason: { ...dbn.rejectedByReason, malformed: 3 },
+        });
+        expect(await storedData(db, dataset), c.name).toEqual(want);
+        const { rows } = await db.pool.query("SELECT record_index::int AS line, reason, ts_recv_ns, payload FROM quarantined_records WHERE import_run_id = $1 AND reason = 'malformed' ORDER BY record_index", [report.importRunId]);
+        expect(rows.map((r) => [r.line, r.payload.detail]), c.name).toEqual(c.rejects);
+        expect(rows.map((r) => [r.reason, r.ts_recv_ns, r.payload.file, r.payload.line]), c.name).toEqual(c.rejects.map(([line]) => ["malformed", null, c.name, c.lines[line - 1]]));
+        noTemporaryFiles();
+      }
+    });
+
+    it("points the DBN importer's own quarantine rows at the text lines", async () => {
+      const decoded = decodeDbnSync(await readDbnFile(PY_MBP1));
+      const records = decoded.records.map((r, i) => (r.kind === "mbp-1" && i === 2 ? { ...r, levels: [{ ...r.levels[0], bidPxNano: (r.levels[0].bidPxNano ?? 0n) + 100_000_000n }] } : r));
+      const dbnFile = write("offgrid.dbn", encodeDbn(decoded.metadata, records));
+      const dbn = await importTrades(db.prisma, db.pool, { files: [dbnFile], dataset: "offgrid-dbn" });
+      const text = write("offgrid.csv", `\n${renderCsv(decoded.metadata, records, { pretty: false, symbols: true })}`);
+      const report = await importTrades(db.prisma, db.pool, { files: [text], dataset: "offgrid-csv" });
+      expect(comparable(report)).toEqual(comparable(dbn));
+      const rows = async (runId: string | null) => (await db.pool.query("SELECT record_index::int AS i, reason, payload FROM quarantined_records WHERE import_run_id = $1 ORDER BY record_index", [runId])).rows;
+      const [fromDbn] = await rows(dbn.importRunId);
+      const [fromText] = await rows(report.importRunId);
+      expect(fromDbn).toMatchObject({ i: 2, reason: "quote_off_tick_grid" });
+      expect(fromText).toEqual({ ...fromDbn, i: 5, payload: { ...fromDbn.payload, file: "offgrid.csv" } }); // blank line 1, header line 2, records from line 3
+    });
+
+    it("reads zstd-compressed text (.csv.zst, told by its content) and fails cleanly on a truncated one", async () => {
+      const decoded = decodeDbnSync(await readDbnFile(PY_MBP1));
+      await importTrades(db.prisma, db.pool, { files: [PY_MBP1], dataset: "zst-dbn" });
+      const text = new TextEncoder().encode(renderCsv(decoded.metadata, decoded.records, { pretty: true, symbols: true }));
+      const zst = zstdStored(text);
+      const report = await importTrades(db.prisma, db.pool, { files: [write("quotes.csv.zst", zst)], dataset: "zst-csv" });
+      expect(report).toMatchObject({ format: "databento-csv", schema: "mbp-1" });
+      const stored = await storedData(db, "zst-csv");
+      expect(stored).toEqual(await storedData(db, "zst-dbn"));
+      const cut = write("cut.csv.zst", zst.subarray(0, zst.length - 10));
+      await expect(importTrades(db.prisma, db.pool, { files: [cut], dataset: "zst-csv" })).rejects.toMatchObject({ code: "unprocessable" }); // auto: its head does not decompress
+      await expect(importTrades(db.prisma, db.pool, { files: [cut], dataset: "zst-csv", format: "databento-csv" })).rejects.toMatchObject({ code: "unprocessable", message: expect.stringMatching(/zstd|truncated/i) });
+      expect(await storedData(db, "zst-csv")).toEqual(stored);
+      noTemporaryFiles();
+    });
+
+    it("refuses empty files and files whose schema cannot be told; a header alone imports nothing", async () => {
+      for (const name of ["empty.csv", "empty.json"]) {
+        const file = write(name, "");
+        await expect(importTrades(db.prisma, db.pool, { files: [file], dataset: `void-${name}`, format: name.endsWith("csv") ? "databento-csv" : "databento-json" })).rejects.toThrow(`${name} is empty: nothing to import`);
+      }
+      const unknown = write("unknown.csv", "ts_recv,ts_event,rtype,publisher_id,instrument_id,ref_price,auction_time\n1,1,20,1,1,1,1\n");
+      await expect(importTrades(db.prisma, db.pool, { files: [unknown], dataset: "void-unknown", format: "databento-csv", instrument: "ESH1" })).rejects.toMatchObject({
+        code: "unprocessable",
+        message: expect.stringMatching(/^Cannot tell the Databento schema of unknown.csv: the header "ts_recv,.*auction_time" is not that of trades/),
+      });
+      const noRecord = write("unknown.json", "not json\n[1]\n");
+      await expect(importTrades(db.prisma, db.pool, { files: [noRecord], dataset: "void-unknown", format: "databento-json", instrument: "ESH1" })).rejects.toThrow(
+        "Cannot tell the Databento schema of unknown.json: no line is a record of a schema Tickbench imports",
+      );
+      expect(await db.prisma.dataset.count({ where: { name: { startsWith: "void-" } } })).toBe(0);
+      expect(await db.prisma.failedImport.count({ where: { datasetName: "void-unknown" } })).toBe(2);
+      const decoded = decodeDbnSync(await readDbnFile(PY_MBP1));
+      const header = write("header-only.csv", renderCsv(decoded.metadata, decoded.records, { pretty: false, symbols: true }).split("\n")[0]);
+      expect(await importTrades(db.prisma, db.pool, { files: [header], dataset: "header-only", instrument: "ESH1" })).toMatchObject({ format: "databento-csv", read: 0, accepted: 0, schema: "mbp-1", quotes: { read: 0 } });
+      noTemporaryFiles();
+    });
+
+    it("leaves the dataset as it was when the DBN import fails or is cancelled while transcoding, and deletes its temporary files", async () => {
+      const base = await importTrades(db.prisma, db.pool, { files: [`${DBN_TESTS}test_data.trades.v3.dbn.zst`], dataset: "keep" });
+      expect(base.accepted).toBe(2);
+      const before = await storedData(db, "keep");
+      const mbo = decodeDbnSync(await readDbnFile(`${PY}test_data.mbo.dbn.zst`));
+      const mboCsv = write("into-trades.mbo.csv", renderCsv(mbo.metadata, mbo.records, { pretty: false, symbols: true }));
+      await expect(importTrades(db.prisma, db.pool, { files: [mboCsv], dataset: "keep" })).rejects.toMatchObject({ code: "conflict" });
+      expect(await storedData(db, "keep")).toEqual(before);
+      noTemporaryFiles();
+
+      const mbp = decodeDbnSync(await readDbnFile(PY_MBP1));
+      const first = mbp.records[0] as Extract<(typeof mbp.records)[number], { kind: "mbp-1" }>;
+      const many = Array.from({ length: 150_000 }, (_, i) => ({ ...first, tsRecvNs: first.tsRecvNs + BigInt(i), sequence: i }));
+      const big = write("big.mbp-1.csv", renderCsv(mbp.metadata, many, { pretty: false, symbols: true }));
+      const controller = new AbortController();
+      const seen: ImportProgress[] = [];
+      await expect(
+        importTrades(db.prisma, db.pool, { files: [big], dataset: "keep", signal: controller.signal, onProgress: (p) => (seen.push(p), controller.abort()) }),
+      ).rejects.toMatchObject({ code: "cancelled" });
+      expect(seen[0].bytesRead).toBeLessThan(seen[0].totalBytes / 2); // still transcoding
+      expect(await storedData(db, "keep")).toEqual(before);
+      const dataset = await db.prisma.dataset.findUniqueOrThrow({ where: { name: "keep" } });
+      const failed = await db.prisma.importRun.findFirstOrThrow({ where: { datasetId: dataset.id, status: "failed" }, orderBy: { startedAt: "desc" } });
+      expect(failed.error).toBe("cancelled");
+      expect(failed.source).toMatchObject({ files: [big], format: "databento-csv" });
+      noTemporaryFiles();
+    });
+
+    it("is idempotent: the same text again is skipped with the same answer as the DBN file again", async () => {
+      const decoded = decodeDbnSync(await readDbnFile(PY_MBP1));
+      const file = write("again.json", renderJson(decoded.metadata, decoded.records, { pretty: true, symbols: true }));
+      const first = await importTrades(db.prisma, db.pool, { files: [file], dataset: "again-json" });
+      const again = await importTrades(db.prisma, db.pool, { files: [file], dataset: "again-json" });
+      expect(again).toMatchObject({ skipped: true, importRunId: first.importRunId, contentHash: first.contentHash, format: "databento-json" });
+      await importTrades(db.prisma, db.pool, { files: [PY_MBP1], dataset: "again-dbn" });
+      const dbnAgain = await importTrades(db.prisma, db.pool, { files: [PY_MBP1], dataset: "again-dbn" });
+      expect(comparable(again)).toEqual(comparable(dbnAgain));
+      expect(await db.prisma.importRun.count({ where: { dataset: { name: "again-json" } } })).toBe(1);
+      noTemporaryFiles();
+    });
+
+    it("never stores a head-only transcoding: the import run refuses it and nothing is recorded", async () => {
+      const dir = mkdtempSync(path.join(tmpRoot, "head-"));
+      const dbnFile = path.join(dir, "head.dbn");
+      writeFileSync(dbnFile, readFileSync(PY_MBP1));
+      const unregister = registerTranscodedImport({
+        format: "databento-csv", files: ["/x/head.csv"], dbnFiles: [dbnFile], contentHash: "h", rejectsFile: "", rejected: 0, rejectedByReason: {}, lineMaps: [], partial: true,
+      });
+      try {
+        await expect(importTrades(db.prisma, db.pool, { files: [dbnFile], dataset: "head-only" })).rejects.toBeInstanceOf(PartialTranscodingError);
+      } finally {
+        unregister();
+        rmSync(dir, { recursive: true });
+      }
+      expect(await db.prisma.dataset.count({ where: { name: "head-only" } })).toBe(0);
+      expect(await db.prisma.failedImport.count({ where: { datasetName: "head-only" } })).toBe(0);
     });
   });
 

@@ -250,3 +250,9 @@ export function decodeDefinition(bytes: Uint8Array, view: DataView, o: number, b
     legUnderlyingId: v3 ? u32(208) : null,
   };
 }
+
+/** The byte offsets of a definition in DBN `version` (-1: absent), shared with the encoder (encoder.ts). */
+export type DefinitionLayout = Readonly<Layout>;
+export function definitionLayout(version: number): DefinitionLayout {
+  return layoutFor(version);
+}

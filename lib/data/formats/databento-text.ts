@@ -1,6 +1,11 @@
 /**
- * Databento's CSV and JSON-lines encodings of trade-bearing schemas: trades, MBP-1/TBBO and MBP-10
- * (only records with action 'T' are trades; book updates are skipped, as in DBN files).
+ * The direct text path of Databento's CSV and JSON-lines encodings for the trades schema
+ * (import-trades.ts), and for MBP-1/TBBO/MBP-10 files imported together with a trades file, whose
+ * trade records it takes (records with action 'T'; book updates are skipped), as the DBN import of
+ * the same mix stores only trades. Every other Databento text import - quotes (MBP-1, TBBO,
+ * MBP-10, BBO), MBO, OHLCV, status, definition, statistics - is transcoded to DBN
+ * (databento-transcode.ts) and imported by the DBN importer of its schema
+ * (lib/data/import/import-transcoded.ts); the same files end up stored the same way.
  *
  * CSV (Databento's encoder, `dbn` crate): a header row, then
  *   ts_recv,ts_event,rtype,publisher_id,instrument_id,action,side,depth,price,size,flags,ts_in_delta,sequence
@@ -16,8 +21,8 @@
  * price i64::MAX (or an empty/null/"UNDEF_PRICE" pretty price), size u32::MAX.
  *
  * One instrument per import: the first trade's instrument_id (or symbol) fixes it; trades of other
- * instruments are rejected as "other_instrument". MBO files are refused (their trades are in the
- * trades schema). Pure: no I/O.
+ * instruments are rejected as "other_instrument". MBO lines are refused here (MBO text goes to the
+ * transcoder). Pure: no I/O.
  */
 import { AppError } from "../../errors";
 import { splitCsvLine } from "./csv-fields";

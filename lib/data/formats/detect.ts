@@ -1,11 +1,13 @@
 /**
  * Tells the format of an import file from its first bytes (decompressed first when zstd):
- * "DBN" magic -> dbn; "SCID" -> scid; a Databento CSV header (ts_recv/ts_event ... price, size)
- * -> databento-csv; a first JSON line with a record header "hd" (or Databento's metadata object)
- * -> databento-json; a NinjaTrader tick/bar line -> ninjatrader; anything else is generic CSV
- * only when a column mapping was given. Otherwise a clear error names what was seen.
+ * "DBN" magic -> dbn; "SCID" -> scid; a Databento CSV header (ts_recv or ts_event first, then
+ * price and size or the columns of any schema we import: databento-records.ts) -> databento-csv;
+ * a first JSON line with a record header "hd" (or Databento's metadata object) -> databento-json
+ * (any schema); a NinjaTrader tick/bar line -> ninjatrader; anything else is generic CSV only when
+ * a column mapping was given. Otherwise a clear error names what was seen.
  */
 import { AppError } from "../../errors";
+import { familyOfFields } from "./databento-records";
 import { baseName, headBytes, headLines } from "./file-chunks";
 import { NINJATRADER_LINE } from "./ninjatrader";
 import { isScid } from "./scid";
@@ -34,7 +36,7 @@ export function detectFromHead(head: Uint8Array, complete: boolean, options: Det
     }
   }
   const header = line.split(",").map((s) => s.trim());
-  if ((header[0] === "ts_recv" || header[0] === "ts_event") && header.includes("price") && header.includes("size")) return "databento-csv";
+  if ((header[0] === "ts_recv" || header[0] === "ts_event") && ((header.includes("price") && header.includes("size")) || familyOfFields(header) !== null)) return "databento-csv";
   if (NINJATRADER_LINE.test(line)) return "ninjatrader";
   if (options.hasCsvMapping) return "csv";
   return { seen: `first line "${line.length > 120 ? `${line.slice(0, 120)}...` : line}"` };

@@ -32,7 +32,7 @@ import type { ByteCounter } from "../formats/types";
 import { WallClock } from "../formats/wall-time";
 import type { ImportTradesOptions } from "./import-trades";
 import { dbnSchemas, fileSizes, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled } from "./import-files";
-import { datasetIdFor, emptyImportReport, findImportDataset, finishImportRun, importReportOf, instrumentIdOf, previousImportRunId, recordFailedImport, startImportRun } from "./import-run";
+import { datasetIdFor, emptyImportReport, findImportDataset, finishImportRun, importReportOf, instrumentIdOf, lastImportOf, previousImportRunId, recordFailedImport, startImportRun } from "./import-run";
 import type { ImportReport, ImportReportBase } from "./import-run";
 
 export type BarSource = "ninjatrader" | "dbn";
@@ -174,7 +174,7 @@ export async function importBars(db: Db, pool: pg.Pool, options: ImportTradesOpt
       await quarantine.flush();
       await finishImportRun(client, runId, { read, accepted, rejected: read - accepted, rejectedByReason: counts });
       const span = await barSpan(client, dataset);
-      const lastImport = { importRunId: runId, contentHash, format: source, schema, files: options.files.map(baseName) };
+      const lastImport = lastImportOf({ importRunId: runId, contentHash, format: source, schema, files: options.files });
       await client.query(
         `UPDATE datasets SET status = 'ready', record_count = $2, updated_at = now(), start_ns = $3, end_ns = $4,
                 version = CASE WHEN record_count > 0 THEN version + 1 ELSE version END,

@@ -8,6 +8,11 @@
  * recorded after the rollback: as a failed import run of the dataset when the dataset existed
  * (error "cancelled" for a cancellation), otherwise (when the importer asks for it) as a
  * `failed_imports` row under the dataset's name. Recording never hides the original error.
+ *
+ * Transcoded imports (Databento text handed to a DBN importer as temporary DBN files,
+ * import-transcoded.ts): the rows written here name the user's files (`recordedSource`,
+ * `lastImportOf`), `startImportRun` quarantines the text lines the transcoder rejected and
+ * `finishImportRun` counts them, so a DBN importer needs no change to import text.
  */
 import type pg from "pg";
 import { AppError, conflict } from "../../errors";
@@ -15,8 +20,11 @@ import type { Db } from "../../db/prisma";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { syncInstruments } from "../datasets";
 import { datasetContract } from "../continuous-datasets";
+import { readFileChunks } from "../dbn/dbn-file";
 import { baseName } from "../formats/file-chunks";
+import { LineSplitter } from "../formats/line-splitter";
 import type { ImportFormat } from "../formats/types";
+import { attachTranscodedRun, PartialTranscodingError, QuarantineWriter, transcodedImportOf, transcodedImportOfRun, type TranscodedImport } from "./import-files";
 import { tsRecvNsAt, type TradeColumns } from "../../market/trade-columns";
 import { writeTrades } from "../tick-blocks";
 
@@ -165,13 +173,60 @@ export async function datasetIdFor(
   return rows[0].id;
 }
 
-/** Inserts the import's `import_runs` row (status 'running'); returns its id. */
+/**
+ * `source` (an importer's `{ files, format, ... }`) as it is recorded: for the temporary DBN files
+ * of a transcoded import (import-files.ts `TranscodedImport`), the user's files and format.
+ */
+export function recordedSource<T>(source: T): T {
+  const t = transcodingOf(source);
+  return t ? { ...source, files: [...t.files], format: t.format } : source;
+}
+
+function transcodingOf(source: unknown): TranscodedImport | null {
+  return source && typeof source === "object" ? transcodedImportOf((source as { files?: unknown }).files) : null;
+}
+
+/** The `lastImport` an import records in its dataset's provenance: the recorded source, files reduced to base names. */
+export function lastImportOf<T extends { files: readonly string[] }>(lastImport: T): T & { files: string[] } {
+  const recorded = recordedSource(lastImport);
+  return { ...recorded, files: recorded.files.map(baseName) };
+}
+
+/**
+ * Inserts the import's `import_runs` row (status 'running'); returns its id. For a transcoded
+ * import, the lines the transcoder rejected are quarantined in the run here, and the run is linked
+ * to it (quarantine rows mapped to lines, counts added by `finishImportRun`).
+ */
 export async function startImportRun(client: pg.PoolClient, datasetId: number, source: unknown, contentHash: string, createdBy?: string): Promise<string> {
+  const transcoded = transcodingOf(source);
+  if (transcoded?.partial) throw new PartialTranscodingError();
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO import_runs (dataset_id, status, source, content_hash, created_by) VALUES ($1, 'running', $2, $3, $4) RETURNING id`,
-    [datasetId, source, contentHash, createdBy ?? null],
+    [datasetId, recordedSource(source), contentHash, createdBy ?? null],
   );
-  return rows[0].id;
+  const runId = rows[0].id;
+  if (transcoded) {
+    await quarantineTextRejects(client, runId, transcoded);
+    attachTranscodedRun(runId, transcoded);
+  }
+  return runId;
+}
+
+/** The rejected lines of a transcoded import into the run's quarantine (1-based line numbers, raw lines). */
+async function quarantineTextRejects(client: pg.PoolClient, runId: string, t: TranscodedImport): Promise<void> {
+  if (t.rejected === 0) return;
+  const quarantine = new QuarantineWriter(client, runId);
+  const splitter = new LineSplitter(t.rejectsFile);
+  const add = async (lines: string[]) => {
+    for (const text of lines) {
+      if (!text) continue;
+      const r = JSON.parse(text) as { line: number; reason: string; detail: string; text: string; file: string };
+      await quarantine.add(r.line, r.reason, null, { file: r.file, detail: r.detail, line: r.text });
+    }
+  };
+  for await (const chunk of readFileChunks(t.rejectsFile)) await add(splitter.push(chunk));
+  await add(splitter.finish());
+  await quarantine.flush();
 }
 
 /**
@@ -219,12 +274,22 @@ export async function storeTrades(
   stored.lastNs = tsRecvNsAt(ok, ok.length - 1);
 }
 
-/** Marks the import run succeeded with its counts. */
+/** Counts with a transcoded import's rejected lines added: each was read and rejected. */
+export function withTextRejects<C extends { read: number; rejected: number; rejectedByReason: Record<string, number> }>(counts: C, t: TranscodedImport): C {
+  if (t.rejected === 0) return counts;
+  const byReason = { ...counts.rejectedByReason };
+  for (const [reason, n] of Object.entries(t.rejectedByReason)) byReason[reason] = (byReason[reason] ?? 0) + n;
+  return { ...counts, read: counts.read + t.rejected, rejected: counts.rejected + t.rejected, rejectedByReason: byReason };
+}
+
+/** Marks the import run succeeded with its counts (a transcoded import's rejected lines added). */
 export async function finishImportRun(
   client: pg.PoolClient,
   runId: string,
   counts: { read: number; accepted: number; rejected: number; rejectedByReason: Record<string, number> },
 ): Promise<void> {
+  const transcoded = transcodedImportOfRun(runId);
+  if (transcoded) counts = withTextRejects(counts, transcoded);
   await client.query(
     `UPDATE import_runs SET status = 'succeeded', read_count = $2, accepted_count = $3, rejected_count = $4, rejected_by_reason = $5, finished_at = now() WHERE id = $1`,
     [runId, counts.read, counts.accepted, counts.rejected, counts.rejectedByReason],
@@ -247,7 +312,7 @@ export async function finishDataset(
   },
 ): Promise<void> {
   const span = (fn: "min" | "max", column: string) => done.blockTables.map((t) => `(SELECT ${fn}(${column}) FROM ${t} WHERE dataset_id = $1)`).join(", ");
-  const lastImport = { ...done.lastImport, files: done.lastImport.files.map(baseName) };
+  const lastImport = lastImportOf(done.lastImport);
   const params: unknown[] = [datasetId, done.recordCount.toString(), JSON.stringify(lastImport)];
   if (done.schema !== undefined) params.push(done.schema);
   await client.query(
@@ -283,7 +348,9 @@ export async function recordFailedImport(
     started: number;
   },
 ): Promise<void> {
-  const { existing, source, contentHash, createdBy } = attempt;
+  const { existing, contentHash, createdBy } = attempt;
+  if (attempt.error instanceof PartialTranscodingError) return; // not a failure: the import is read again in full
+  const source = recordedSource(attempt.source);
   const error = failureMessage(attempt.error);
   if (existing) {
     await db.importRun
