@@ -21,7 +21,9 @@ import { backtestCommand, type BacktestCommandOptions } from "./backtest-command
 import { barsCommand } from "./bars-command";
 import { bookCommand, type BookCommandOptions } from "./book-command";
 import { importTrades } from "../data/import/import-trades";
+import type { ReferenceImportReport } from "../data/import/import-reference";
 import { importFormatOptions, type ImportCliOptions } from "./import-format";
+import { datasetReferenceCommand, datasetShowCommand } from "./dataset-show-command";
 
 const err = (m: string): void => {
   process.stderr.write(`${m}\n`);
@@ -184,6 +186,9 @@ program
       );
       const flagged = Object.entries(report.flags ?? {}).map(([kind, t]) => `${kind} ${t.flags} ranges (${t.records} records)`);
       if (flagged.length) err(`flagged (kept): ${flagged.join(", ")}`);
+      const reference = "reference" in report ? (report as ReferenceImportReport).reference : null;
+      if (reference) err(`reference data (${reference.contract}): ${reference.definitions} definitions (${reference.matching.definitions} of the contract), ${reference.statistics} statistics (${reference.matching.statistics} of the contract)`);
+      for (const warning of reference?.warnings ?? []) err(`warning: ${warning}`);
     }),
   );
 
@@ -212,19 +217,19 @@ program
 const dataset = program.command("dataset").description("inspect or delete one dataset");
 dataset
   .command("show <name>")
-  .description("show a dataset as JSON (a continuous dataset with its components and roll dates)")
-  .action((name: string) =>
-    withDb(async (db) => {
-      const shown = await getDataset(db, name);
-      const continuous = await continuousDetail(db, shown.id);
-      out(continuous === null ? shown : { ...shown, continuous });
-    }),
-  );
+  .description("show a dataset as JSON (a continuous dataset with its components and roll dates) with a summary of its reference data")
+  .action((name: string) => withDb(async (db, pool) => out(await datasetShowCommand(db, pool, name))));
+dataset
+  .command("reference <name>")
+  .description("the dataset's Databento definitions and statistics as JSON, with the daily series of one statistic")
+  .option("--type <type>", "statistic of the series: settlement_price, open_interest, cleared_volume... or a StatType number", "settlement_price")
+  .option("--limit <n>", "session dates in the series", "100")
+  .action((name: string, o: { type: string; limit: string }) => withDb(async (_db, pool) => out(await datasetReferenceCommand(pool, name, { type: o.type, limit: Number(o.limit) }))));
 dataset
   .command("continuous <name>")
   .description("create a continuous dataset from dated-contract datasets of one root, rolling by a rule")
   .requiredOption("--components <names>", "component datasets, comma-separated (any order; sorted by expiry)")
-  .option("--roll <rule>", "calendar[:N] (N days before expiry, default 8) | volume | manual:YYYY-MM-DD,...", "calendar")
+  .option("--roll <rule>", "calendar[:N] (N days before expiry, default 8) | volume | open-interest | manual:YYYY-MM-DD,...", "calendar")
   .option("--json", "print the dataset as JSON")
   .action((name: string, o: { components: string; roll: string; json?: boolean }) =>
     withDb(async (db, pool) => {

@@ -10,6 +10,11 @@
  * - volume: daily volume crossover, no look-ahead (the crossover seen on session D rolls at D's next
  *   session). Volume = sum of trade sizes per CME session date, read from the components' stored
  *   trades (trade_blocks keep sizes, so this is real contract volume, not a trade count);
+ * - open-interest: the same crossover on open interest, no look-ahead. Open interest per CME session
+ *   date (trading date) comes from the Databento statistics stored in the components' datasets
+ *   (lib/data/reference-data.ts `dailyOpenInterest`: any component's statistics of any component
+ *   contract, the latest value received for a date); without any, creation fails with the roll
+ *   schedule's clear error ("An open-interest roll needs open interest...");
  * - manual: one session date per roll, in order (the first session traded in the next contract).
  * The schedule is resolved once, when the continuous dataset is created, and stored in its
  * provenance (`rollSchedule`): later imports into a component do not move its roll dates. A roll
@@ -38,6 +43,7 @@ import { sessionDateNs, sessionFor, sessionsBetween } from "../market/session-ca
 import { formatDayNumber, parseIsoDate } from "../market/time-zone";
 import type { Coverage } from "./coverage";
 import { countTrades, countTradesInRanges, readTrades } from "./tick-blocks";
+import { dailyOpenInterest } from "./reference-data";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD");
 
@@ -45,11 +51,12 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD");
 export const datasetRollRuleSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("calendar"), daysBeforeExpiry: z.number().int().min(0).max(60).default(DEFAULT_DAYS_BEFORE_EXPIRY) }).strict(),
   z.object({ kind: z.literal("volume") }).strict(),
+  z.object({ kind: z.literal("open-interest") }).strict(),
   z.object({ kind: z.literal("manual"), dates: z.array(isoDate).min(1) }).strict(),
 ]);
 export type DatasetRollRule = z.output<typeof datasetRollRuleSchema>;
 
-/** The CLI's `--roll` argument: `calendar[:N]`, `volume` or `manual:YYYY-MM-DD,...`. */
+/** The CLI's `--roll` argument: `calendar[:N]`, `volume`, `open-interest` or `manual:YYYY-MM-DD,...`. */
 export function parseRollRuleArg(text: string): DatasetRollRule {
   const [kind, arg] = text.trim().split(/:(.*)/s, 2);
   const raw =
@@ -61,7 +68,7 @@ export function parseRollRuleArg(text: string): DatasetRollRule {
           ? { kind }
           : { kind, arg };
   const parsed = datasetRollRuleSchema.safeParse(raw);
-  if (!parsed.success) throw new AppError("bad_request", `Invalid roll rule "${text}": use calendar[:N], volume or manual:YYYY-MM-DD,...`);
+  if (!parsed.success) throw new AppError("bad_request", `Invalid roll rule "${text}": use calendar[:N], volume, open-interest or manual:YYYY-MM-DD,...`);
   return parsed.data;
 }
 
@@ -300,6 +307,8 @@ export function describeRule(rule: DatasetRollRule): string {
       return `calendar roll ${rule.daysBeforeExpiry} days before expiry`;
     case "volume":
       return "volume crossover roll";
+    case "open-interest":
+      return "open-interest crossover roll";
     case "manual":
       return `manual rolls ${rule.dates.join(", ")}`;
   }
@@ -314,6 +323,8 @@ async function resolveRule(pool: pg.Pool, root: string, rule: DatasetRollRule, p
       for (const part of parts) stats.push(...(await dailyVolumes(pool, part.row.id, part.contract, getContractSpec(root).tickSizeNano)));
       return { kind: "volume", stats };
     }
+    case "open-interest":
+      return { kind: "open-interest", stats: await dailyOpenInterest(pool, parts.map((p) => p.row.id), parts.map((p) => p.contract)) };
     case "manual":
       if (rule.dates.length !== parts.length - 1) {
         throw new AppError("bad_request", `A manual schedule over ${parts.length} components needs ${parts.length - 1} roll dates, got ${rule.dates.length}`);

@@ -144,6 +144,7 @@ export const rollRuleSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("calendar"), daysBeforeExpiry: z.number().int().describe("Calendar days before the expiry session (CME: 8)") }),
     z.object({ kind: z.literal("volume").describe("Daily volume crossover, no look-ahead") }),
+    z.object({ kind: z.literal("open-interest").describe("Daily open-interest crossover from the components' stored Databento statistics, no look-ahead") }),
     z.object({ kind: z.literal("manual"), dates: z.array(z.string()).describe("Roll session dates, YYYY-MM-DD") }),
   ])
   .meta({ id: "RollRule" });
@@ -270,6 +271,32 @@ export const healthSchema = z
     workers: z.looseObject({ ok: z.boolean(), alive: z.number().int() }),
   })
   .meta({ id: "Health" });
+
+/** A dataset's reference data (lib/data/reference-data.ts): exact decimals and integers as strings. */
+const statisticSchema = z.looseObject({
+  rawSymbol: z.string().nullable(),
+  statType: z.number().int().describe("Databento StatType number"),
+  name: z.string().describe("settlement_price, open_interest, cleared_volume...; unknown_<n> for a number without a name"),
+  sessionDate: z.string().nullable(),
+  price: z.string().nullable().describe("Exact decimal"),
+  quantity: z.string().nullable().describe("Exact integer"),
+  final: z.boolean().nullable().describe("Settlement prices: final or preliminary"),
+});
+export const referenceDataSchema = z
+  .looseObject({
+    dataset: z.string(),
+    root: z.string(),
+    contract: z.string().nullable(),
+    definitions: z.looseObject({ count: z.number().int(), instruments: z.number().int(), matching: z.number().int(), contract: z.array(z.looseObject({ rawSymbol: z.string(), checks: z.array(z.looseObject({ field: z.string(), ok: z.boolean() })) })) }),
+    statistics: z.looseObject({
+      count: z.number().int(),
+      matching: z.number().int(),
+      byType: z.array(z.looseObject({ statType: z.number().int(), name: z.string(), known: z.boolean(), count: z.number().int(), matching: z.number().int() })),
+      latest: z.array(statisticSchema),
+    }),
+    series: z.looseObject({ statType: z.number().int(), name: z.string(), points: z.array(statisticSchema) }),
+  })
+  .meta({ id: "DatasetReference" });
 
 /** Import reports and comparisons: documented by their main fields only. */
 export const importRunSchema = z.looseObject({ id: z.string(), status: z.string() }).meta({ id: "ImportRun" });

@@ -55,6 +55,8 @@ export function describeRollRule(rule: unknown): string {
     }
     case "volume":
       return "volume crossover";
+    case "open-interest":
+      return "open-interest crossover";
     case "manual":
       return `manual (${Array.isArray(r.dates) ? r.dates.join(", ") : ""})`;
     default:

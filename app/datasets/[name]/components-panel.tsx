@@ -23,6 +23,8 @@ function describeRule(rule: unknown): string {
       return `calendar: ${r.daysBeforeExpiry ?? 8} days before expiry`;
     case "volume":
       return "volume crossover";
+    case "open-interest":
+      return "open-interest crossover";
     case "manual":
       return `manual: ${(r.dates ?? []).join(", ")}`;
     default:

@@ -12,6 +12,7 @@ import { CoverageCalendar } from "./coverage-calendar";
 import { ImportsPanel } from "./imports-panel";
 import { ValidationRulesPanel } from "./validation-rules-panel";
 import { ComponentsPanel } from "./components-panel";
+import { ReferencePanel } from "./reference-panel";
 
 export function DatasetView({ name, isAdmin }: { name: string; isAdmin: boolean }) {
   const query = useQuery({ queryKey: queryKeys.dataset(name), queryFn: () => api.dataset(name) });
@@ -46,6 +47,7 @@ export function DatasetView({ name, isAdmin }: { name: string; isAdmin: boolean 
           <ValidationRulesPanel dataset={d} canEdit={isAdmin} />
         </div>
       </div>
+      {d.kind !== "continuous" && <ReferencePanel name={d.name} />}
       <ImportsPanel name={d.name} />
     </div>
   );

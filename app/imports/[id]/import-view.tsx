@@ -20,6 +20,13 @@ export function ImportView({ id, embedded = false }: { id: string; embedded?: bo
   const report = (
     <>
       <Counts run={run} />
+      {run.warnings.length > 0 && (
+        <ul className="rounded border border-amber-800 bg-amber-950/30 px-3 py-2 text-sm text-amber-200" aria-label="Warnings" data-testid="import-warnings">
+          {run.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
       <div className="grid items-start gap-4 xl:grid-cols-[340px_minmax(0,1fr)]">
         <ReasonCounts run={run} />
         <QuarantineTable run={run} />

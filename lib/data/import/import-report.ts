@@ -33,6 +33,8 @@ export interface ImportRunDto {
   startedAt: string;
   finishedAt: string | null;
   flags: ImportFlagsDto;
+  /** Warnings of the import (reference files: definitions that disagree with the contract spec, import-reference.ts). */
+  warnings: string[];
 }
 
 export interface DataFlagDto {
@@ -113,7 +115,7 @@ const runSelect = {
 type RunRow = Prisma.ImportRunGetPayload<{ select: typeof runSelect }>;
 
 function toRunDto(row: RunRow, flags: ImportFlagsDto = NO_FLAGS): ImportRunDto {
-  const source = (row.source ?? {}) as { files?: unknown; format?: unknown; instrument?: unknown };
+  const source = (row.source ?? {}) as { files?: unknown; format?: unknown; instrument?: unknown; warnings?: unknown };
   const files = Array.isArray(source.files) ? source.files.filter((f): f is string => typeof f === "string") : [];
   const byReason: Record<string, number> = {};
   for (const [reason, n] of Object.entries((row.rejectedByReason ?? {}) as Record<string, unknown>)) byReason[reason] = Number(n);
@@ -133,6 +135,7 @@ function toRunDto(row: RunRow, flags: ImportFlagsDto = NO_FLAGS): ImportRunDto {
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     flags,
+    warnings: Array.isArray(source.warnings) ? source.warnings.filter((w): w is string => typeof w === "string") : [],
   };
 }
 
