@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import type { TradeColumns } from "../market/trade-columns";
-import { BarBuilder, buildBars } from "./bar-builder";
+import { BarBuilder, buildBars, TimeBarAccumulator } from "./bar-builder";
 import type { ActivityBar, BarSpec } from "./strategy";
 import { at, tape } from "./test-support/tape";
 
@@ -176,6 +176,28 @@ describe("BarBuilder: invariants", () => {
         expect(next).toBe(trades.length);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("TimeBarAccumulator (OHLCV of time bars)", () => {
+  it("folds runs of trades exactly as it adds them one by one, and starts empty after take", () => {
+    const trade = fc.record({ p: fc.integer({ min: -5, max: 5 }), s: fc.integer({ min: 1, max: 9 }) });
+    fc.assert(
+      fc.property(fc.array(trade, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(40)), (list, cuts) => {
+        const px = Int32Array.from(list.map((t) => t.p));
+        const sz = Int32Array.from(list.map((t) => t.s));
+        const one = new TimeBarAccumulator();
+        for (const t of list) one.add(t.p, t.s);
+        const runs = new TimeBarAccumulator();
+        const points = [...new Set([0, ...cuts.map((c) => c % (list.length + 1)), list.length])].sort((a, b) => a - b);
+        for (let k = 1; k < points.length; k++) runs.fold(px, sz, points[k - 1], points[k]);
+        const expected = { kind: "time", startNs: 0n, endNs: 1n, openTicks: list[0].p, highTicks: Math.max(...px), lowTicks: Math.min(...px), closeTicks: list[list.length - 1].p, volume: sz.reduce((a, b) => a + b, 0), trades: list.length };
+        expect(one.take(0n, 1n)).toEqual(expected);
+        expect(runs.take(0n, 1n)).toEqual(expected);
+        runs.add(7, 2);
+        expect(runs.take(1n, 2n)).toMatchObject({ openTicks: 7, highTicks: 7, lowTicks: 7, closeTicks: 7, volume: 2, trades: 1 });
+      }),
     );
   });
 });

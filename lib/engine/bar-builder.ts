@@ -18,10 +18,15 @@
  * Cost: `breaks` and `add` are a few compares and adds on plain number fields (the same code for all
  * three kinds: unused limits are +-Infinity); no allocation per trade. `take` allocates the bar
  * object and one BigInt per bar.
+ *
+ * Time bars (IntervalClock) get their open, high, low, volume and trade count from
+ * `TimeBarAccumulator` below: the trades engine folds a bar's trades into it in runs (at the bar's
+ * close and at the end of each engine call, never per trade on its scan), the book engine adds
+ * each trade record as it replays it.
  */
 import { z } from "zod";
 import { AppError } from "../errors";
-import type { ActivityBar, BarSpec } from "./strategy";
+import type { ActivityBar, BarSpec, TimeBar } from "./strategy";
 import type { TradeColumns } from "../market/trade-columns";
 
 /** Bounds of a bar spec (strategy authors, usually through parameters). */
@@ -127,4 +132,71 @@ export function buildBars(spec: BarSpec, batches: readonly TradeColumns[]): Acti
   }
   if (builder.trades > 0) bars.push(builder.take(lastNs));
   return bars;
+}
+
+/**
+ * OHLCV of the trades of one time bar, in stream order: open = first trade, close = last, high and
+ * low over all, volume = sum of sizes, trades = count. Empty (trades 0) until a trade is added.
+ */
+export class TimeBarAccumulator {
+  trades = 0;
+  volume = 0;
+  openTicks = Number.NaN;
+  highTicks = Number.NaN;
+  lowTicks = Number.NaN;
+  closeTicks = Number.NaN;
+
+  add(priceTicks: number, size: number): void {
+    if (this.trades === 0) {
+      this.openTicks = priceTicks;
+      this.highTicks = priceTicks;
+      this.lowTicks = priceTicks;
+    } else if (priceTicks > this.highTicks) this.highTicks = priceTicks;
+    else if (priceTicks < this.lowTicks) this.lowTicks = priceTicks;
+    this.closeTicks = priceTicks;
+    this.volume += size;
+    this.trades++;
+  }
+
+  /** Adds trades [from, to) of the columns (one tight loop; nothing when from >= to). */
+  fold(priceTicks: Int32Array, size: Int32Array, from: number, to: number): void {
+    if (from >= to) return;
+    if (this.trades === 0) {
+      this.openTicks = priceTicks[from];
+      this.highTicks = priceTicks[from];
+      this.lowTicks = priceTicks[from];
+    }
+    let high = this.highTicks;
+    let low = this.lowTicks;
+    let volume = this.volume;
+    for (let i = from; i < to; i++) {
+      const p = priceTicks[i];
+      if (p > high) high = p;
+      else if (p < low) low = p;
+      volume += size[i];
+    }
+    this.highTicks = high;
+    this.lowTicks = low;
+    this.volume = volume;
+    this.closeTicks = priceTicks[to - 1];
+    this.trades += to - from;
+  }
+
+  /** The bar [startNs, endNs) with the trades added so far; the accumulator starts empty again. */
+  take(startNs: bigint, endNs: bigint): TimeBar {
+    const bar: TimeBar = {
+      kind: "time",
+      startNs,
+      endNs,
+      openTicks: this.openTicks,
+      highTicks: this.highTicks,
+      lowTicks: this.lowTicks,
+      closeTicks: this.closeTicks,
+      volume: this.volume,
+      trades: this.trades,
+    };
+    this.trades = 0;
+    this.volume = 0;
+    return bar;
+  }
 }

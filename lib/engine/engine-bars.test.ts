@@ -7,6 +7,7 @@ import type { BacktestResult } from "./result";
 import { isActivityBar, type ActivityBar, type Bar, type StrategyHandlers } from "./strategy";
 import { scripted } from "./test-support/strategies";
 import { at, tape } from "./test-support/tape";
+import { OHLCV_BARS, OHLCV_TRADES, timeBarFields } from "./test-support/time-bars";
 
 const MNQ = defineInstrument({ symbol: "MNQ", tickSize: 0.25, tickValueCents: 50, feePerSideCents: 57 });
 
@@ -123,5 +124,70 @@ describe("BacktestEngine: tick, volume and range bars", () => {
       ["time", 103, at(0), at(60)],
       ["time", 97, at(60), at(120)],
     ]);
+  });
+});
+
+describe("BacktestEngine: time bars with OHLCV (timeBarOhlcv)", () => {
+  // Split points: one batch; a batch boundary inside bar [0, 10); one between two bars.
+  const splits: Record<string, TradeColumns[]> = {
+    "one batch": [tape(OHLCV_TRADES)],
+    "a batch boundary inside a bar": [tape(OHLCV_TRADES.slice(0, 2)), tape(OHLCV_TRADES.slice(2))],
+    "batches between bars": [tape(OHLCV_TRADES.slice(0, 6)), tape(OHLCV_TRADES.slice(6, 8)), tape(OHLCV_TRADES.slice(8))],
+  };
+
+  for (const [name, batches] of Object.entries(splits)) {
+    it(`gives each bar the hand-computed OHLCV, boundaries at k P opening the next bar, no bar for empty intervals (${name}, any chunking)`, () => {
+      for (const chunk of [Infinity, 1, 2, 3]) {
+        const seen: unknown[] = [];
+        const clocks: bigint[] = [];
+        run(
+          engineFor({
+            barIntervalNs: 10e9,
+            timeBarOhlcv: true,
+            onBar: (ctx, bar) => {
+              seen.push(timeBarFields(bar));
+              clocks.push(ctx.timeNs);
+            },
+          }),
+          batches,
+          chunk,
+        );
+        expect(seen).toEqual(OHLCV_BARS);
+        // Each bar closes with the clock at its end; the last one at the end of data (last trade).
+        expect(clocks).toEqual([at(10), at(20), at(50), at(59.5)]);
+      }
+    });
+  }
+
+  it("gives the same bars with onTrade and with resting orders (every replay loop), and market orders from onBar still fill at the trade that closed the bar", () => {
+    const seen: unknown[] = [];
+    const result = run(
+      engineFor({
+        barIntervalNs: 10e9,
+        timeBarOhlcv: true,
+        onStart: (ctx) => void ctx.submitLimit(1, 1, 50),
+        onTrade: () => {},
+        onBar: (ctx, bar) => {
+          seen.push(timeBarFields(bar));
+          if (seen.length === 1) ctx.submitMarket(1, 1);
+        },
+      }),
+      [tape(OHLCV_TRADES)],
+      2,
+    );
+    expect(seen).toEqual(OHLCV_BARS);
+    expect(result.fills[0]).toMatchObject({ side: 1, qty: 1, priceTicks: 102, tsNs: at(10) });
+  });
+
+  it("without timeBarOhlcv keeps the close (same bars) and refuses reads of the other fields with a clear error", () => {
+    const closes: [number, bigint, bigint][] = [];
+    run(engineFor({ barIntervalNs: 10e9, onBar: (_ctx, bar) => void closes.push([bar.closeTicks, bar.startNs, bar.endNs]) }), [tape(OHLCV_TRADES)]);
+    expect(closes).toEqual(OHLCV_BARS.map((b) => [b.closeTicks, b.startNs, b.endNs]));
+    const engine = engineFor({ barIntervalNs: 10e9, onBar: (_ctx, bar) => void bar.highTicks });
+    expect(() => run(engine, [tape(OHLCV_TRADES)])).toThrow(/Time bars carry highTicks only for strategies that declare timeBarOhlcv: true/);
+  });
+
+  it("refuses timeBarOhlcv without time bars", () => {
+    expect(() => engineFor({ barSpec: { kind: "tick", count: 2 }, timeBarOhlcv: true, onBar() {} })).toThrow(/timeBarOhlcv without barIntervalNs/);
   });
 });

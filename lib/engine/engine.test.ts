@@ -100,7 +100,7 @@ describe("BacktestEngine: order timing", () => {
 
 describe("BacktestEngine: bars", () => {
   it("closes a bar before delivering the first trade at or after its end, with the clock at the bar end", () => {
-    const bars: [TimeBar, bigint, number][] = [];
+    const bars: [Pick<TimeBar, "startNs" | "endNs" | "closeTicks">, bigint, number][] = [];
     const strategy = scripted({
       barIntervalNs: 10e9,
       onBar: (ctx, bar) => void bars.push([{ startNs: bar.startNs, endNs: bar.endNs, closeTicks: bar.closeTicks }, ctx.timeNs, ctx.lastPriceTicks]),

@@ -40,7 +40,9 @@
  * orders, two loads and three compares. Everything else (bars, fills, events, BigInt timestamps,
  * allocations) happens only at wake-ups. With onTrade, one handler call per trade. With activity
  * bars (`barSpec`: tick, volume, range; bar-builder.ts), every trade also passes the bar builder
- * (a few compares and adds, no allocation); time bars stay on the scan.
+ * (a few compares and adds, no allocation); time bars stay on the scan. Time bars with OHLCV
+ * (`timeBarOhlcv`) stay on it too: a bar's trades are folded in one tight loop at its close (and at
+ * the end of each processBatch call for the open bar), so only strategies that ask pay for it.
  *
  * Batches: a batch is one TradeColumns (one session); `processBatch` is resumable in chunks.
  * A call continues the current batch when it passes the same object and origin with `from` equal
@@ -53,7 +55,7 @@ import { AppError } from "../errors";
 import { SeededRandom } from "../market/random";
 import type { TradeColumns } from "../market/trade-columns";
 import { Account } from "./account";
-import { BarBuilder } from "./bar-builder";
+import { BarBuilder, TimeBarAccumulator } from "./bar-builder";
 import { engineOptionsSchema, type BacktestEngineConfig } from "./engine-config";
 import { EventQueue, type ScheduledEvent } from "./event-queue";
 import type { Fill } from "./fill";
@@ -84,7 +86,10 @@ type Stage = "idle" | "running" | "ending" | "finished" | "failed";
 
 const NS_PER_MS = 1_000_000n;
 
-/** A closed bar; its bigint times are computed only if a strategy reads them. */
+/**
+ * A closed close-only time bar (the strategy did not ask for `timeBarOhlcv`); its bigint times are
+ * computed only if a strategy reads them, its OHLCV fields throw.
+ */
 class ClosedTimeBar implements TimeBar {
   readonly kind = "time";
   constructor(
@@ -101,6 +106,30 @@ class ClosedTimeBar implements TimeBar {
   get startNs(): bigint {
     return this.baseNs + BigInt(this.endOffset - this.periodNs);
   }
+
+  get openTicks(): number {
+    throw closeOnly("openTicks");
+  }
+
+  get highTicks(): number {
+    throw closeOnly("highTicks");
+  }
+
+  get lowTicks(): number {
+    throw closeOnly("lowTicks");
+  }
+
+  get volume(): number {
+    throw closeOnly("volume");
+  }
+
+  get trades(): number {
+    throw closeOnly("trades");
+  }
+}
+
+function closeOnly(field: string): AppError {
+  return new AppError("strategy_failed", `Time bars carry ${field} only for strategies that declare timeBarOhlcv: true (the close is always there)`);
 }
 
 const EMPTY_TRADES: TradeColumns = {
@@ -124,6 +153,14 @@ export class BacktestEngine implements VenueHost, SessionListener {
   private readonly barClock: IntervalClock | null;
   /** Tick, volume or range bars (`barSpec`); then barClock is null. */
   private readonly barBuilder: BarBuilder | null;
+  /**
+   * OHLCV of the open time bar (`timeBarOhlcv`), else null. Trades [barFoldFrom, barFoldTo) of the
+   * current batch belong to the open bar but are not folded yet; they are folded at the bar's close
+   * and at the end of each processBatch call (so the bar never needs an earlier batch's arrays).
+   */
+  private readonly barOhlcv: TimeBarAccumulator | null;
+  private barFoldFrom = 0;
+  private barFoldTo = 0;
   private readonly equityClock: IntervalClock;
   private readonly clock = new SimClock();
   private readonly queue = new EventQueue();
@@ -182,12 +219,14 @@ export class BacktestEngine implements VenueHost, SessionListener {
     this.venue = new Venue(this.clock, this.account, fillModel, this.latency, this);
     this.random = new SeededRandom(o.seed);
     this.equityClock = new IntervalClock(o.equityIntervalSeconds * 1e9);
-    const { onBar, barIntervalNs, barSpec } = this.handlers;
+    const { onBar, barIntervalNs, barSpec, timeBarOhlcv } = this.handlers;
     if (onBar !== undefined && (barIntervalNs === undefined) === (barSpec === undefined)) {
       throw new AppError("internal", `Strategy "${strategy.id}" handles bars but declares ${barSpec === undefined ? "no barIntervalNs (nor barSpec)" : "both barIntervalNs and barSpec"}`);
     }
+    if (timeBarOhlcv === true && barIntervalNs === undefined) throw new AppError("internal", `Strategy "${strategy.id}" declares timeBarOhlcv without barIntervalNs (time bars)`);
     this.barClock = onBar === undefined || barSpec !== undefined ? null : new IntervalClock(barIntervalNs!);
     this.barBuilder = onBar === undefined || barSpec === undefined ? null : new BarBuilder(barSpec);
+    this.barOhlcv = this.barClock !== null && timeBarOhlcv === true ? new TimeBarAccumulator() : null;
     const wantsSessions = this.handlers.onSessionOpen !== undefined || this.handlers.onSessionClose !== undefined;
     // Data halts (market-hours.ts) turn the calendar on by default, as session handlers do.
     const calendar = o.calendar === undefined ? wantsSessions || o.dailySettlement || o.flattenAtSessionEnd !== undefined || o.halts.length > 0 : o.calendar !== "none";
@@ -223,6 +262,7 @@ export class BacktestEngine implements VenueHost, SessionListener {
       if (this.barBuilder !== null) this.replayWithBars(batch, from, to, this.barBuilder);
       else if (this.handlers.onTrade === undefined) this.replayScan(batch, from, to);
       else this.replayWithTradeHandler(batch, from, to);
+      if (this.barOhlcv !== null) this.foldOpenBar(batch, to);
     } catch (error) {
       this.stage = "failed";
       throw error;
@@ -501,9 +541,13 @@ export class BacktestEngine implements VenueHost, SessionListener {
       clock.lastTsOffset = ts[i - 1];
       clock.lastPriceTicks = batch.priceTicks[i - 1];
     }
+    this.barFoldTo = i;
     this.fireDue(t, true);
     const bars = this.barClock;
-    if (bars !== null && t >= bars.endOffset) bars.openAt(t);
+    if (bars !== null && t >= bars.endOffset) {
+      bars.openAt(t);
+      this.barFoldFrom = i;
+    }
     const equity = this.equityClock;
     if (t >= equity.endOffset) equity.openAt(t);
 
@@ -724,18 +768,35 @@ export class BacktestEngine implements VenueHost, SessionListener {
     this.baseSubMsNs = Number(subMs);
     clock.batchOrdinal++;
     this.nextIndex = from;
+    this.barFoldFrom = from;
+    this.barFoldTo = from;
     if (!this.hours.usesCalendar) this.venue.cancelDayOrdersBefore(clock.batchOrdinal);
     this.updateWake();
   }
 
   private closeBar(bars: IntervalClock): void {
-    const bar = new ClosedTimeBar(this.clock.baseNs, bars.endOffset, bars.periodNs, this.clock.lastPriceTicks);
+    const ohlcv = this.barOhlcv;
+    let bar: TimeBar;
+    if (ohlcv === null) bar = new ClosedTimeBar(this.clock.baseNs, bars.endOffset, bars.periodNs, this.clock.lastPriceTicks);
+    else {
+      // The bar's trades not folded yet: those of this batch before the trade being woken.
+      ohlcv.fold(this.batch.priceTicks, this.batch.size, this.barFoldFrom, this.barFoldTo);
+      this.barFoldFrom = this.barFoldTo;
+      bar = ohlcv.take(bars.startNs(this.clock.baseNs), bars.endNs(this.clock.baseNs));
+    }
     bars.isOpen = false;
     try {
       this.handlers.onBar!(this.ctx, bar);
     } catch (error) {
       throw this.asStrategyError(error, "onBar");
     }
+  }
+
+  /** End of a processBatch call: the open time bar takes the rest of the call's trades (see barOhlcv). */
+  private foldOpenBar(batch: TradeColumns, to: number): void {
+    if (this.barClock!.isOpen) this.barOhlcv!.fold(batch.priceTicks, batch.size, this.barFoldFrom, to);
+    this.barFoldFrom = to;
+    this.barFoldTo = to;
   }
 
   private deliverBar(bar: ActivityBar): void {

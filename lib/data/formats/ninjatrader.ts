@@ -9,6 +9,13 @@
  *
  * Side: "Last" files carry none (0). With bid and ask, the quote rule: last >= ask -> buy
  * aggressor, last <= bid -> sell aggressor, otherwise unknown (0).
+ * Quotes: a `last;bid;ask;volume` line is one trade (at last) AND one quote - the best bid and ask
+ * the trade printed against, like Databento TBBO - so such files import as a quote dataset
+ * (schema mbp-1, l1-quotes). NinjaTrader gives no sizes for them: the quote's sizes are unknown
+ * (NaN here; stored as 0 with QUOTE_KIND.SIZE_UNKNOWN, replayed as one displayed contract per
+ * side, lib/engine/quotes/quote-feed.ts). One file is one form: its first tick line decides, and
+ * a line of the other form is quarantined as malformed; `ninjaTraderCarriesQuotes` refuses an
+ * import whose files mix the two forms.
  * Many trades share one timestamp: file order is kept, nothing is de-duplicated.
  * Minute bars are not tick data: the tick parser refuses a file made of bar lines (a bar line among
  * tick lines is "malformed"); bar files go to the bar importer (lib/data/import/import-bars.ts),
@@ -17,9 +24,10 @@
  */
 import { AppError } from "../../errors";
 import { formatContractSymbol, parseContractSymbol } from "../../market/contract-symbol";
+import { headBytes, headLines } from "./file-chunks";
 import { decimalToNano, parseUint } from "./numbers";
 import type { LineOutcome, LineParser } from "./text-source";
-import type { ParsedTrade } from "./types";
+import type { ParsedQuote, ParsedTrade } from "./types";
 import type { WallClock } from "./wall-time";
 
 const TICK_TIME = /^(\d{4})(\d{2})(\d{2}) (\d{2})(\d{2})(\d{2}) (\d{7})$/;
@@ -27,9 +35,15 @@ const BAR_TIME = /^\d{8} \d{6}$/;
 /** A first line that looks like a NinjaTrader export (for format detection). */
 export const NINJATRADER_LINE = /^\d{8} \d{6}( \d{7})?;-?[\d.]+(;-?[\d.]+){1,4}$/;
 
+/** The two tick forms: `price;volume` ("Last") and `last;bid;ask;volume` (with quotes). */
+export type NinjaTraderTickForm = "last" | "quotes";
+
 export class NinjaTraderParser implements LineParser {
   private ticks = 0;
   private bars = 0;
+  /** The file's form, set by its first tick line. */
+  private form: NinjaTraderTickForm | null = null;
+  private readonly quote: ParsedQuote = { bidNano: Number.NaN, askNano: Number.NaN, bidSize: Number.NaN, askSize: Number.NaN };
 
   constructor(private readonly clock: WallClock) {}
 
@@ -44,6 +58,10 @@ export class NinjaTraderParser implements LineParser {
       return { reason: "malformed", detail: "expected yyyyMMdd HHmmss fffffff;price;volume or ;last;bid;ask;volume" };
     }
     if (fields.length !== 3 && fields.length !== 5) return { reason: "malformed", detail: `${fields.length} fields, expected 3 or 5` };
+    const form: NinjaTraderTickForm = fields.length === 5 ? "quotes" : "last";
+    if (this.form !== null && form !== this.form) {
+      return { reason: "malformed", detail: this.form === "quotes" ? "a price;volume line in a last;bid;ask;volume export" : "a last;bid;ask;volume line in a price;volume export" };
+    }
     const hundredNs = Number(time[7]);
     const ms = Math.floor(hundredNs / 10_000);
     const ts = this.clock.toNs(Number(time[1]), Number(time[2]), Number(time[3]), Number(time[4]), Number(time[5]), Number(time[6]), ms, (hundredNs - ms * 10_000) * 100);
@@ -53,12 +71,18 @@ export class NinjaTraderParser implements LineParser {
     if (Number.isNaN(price) && !/^-?\d+(\.\d+)?$/.test(fields[1])) return { reason: "malformed", detail: `price "${fields[1]}" is not a number`, tsRecvNs: ts };
     if (Number.isNaN(size)) return { reason: "malformed", detail: `volume "${fields[fields.length - 1]}" is not a count`, tsRecvNs: ts };
     let side = 0;
-    if (fields.length === 5) {
+    out.quote = null;
+    if (form === "quotes") {
       const bid = decimalToNano(fields[2]);
       const ask = decimalToNano(fields[3]);
-      if (Number.isNaN(bid) || Number.isNaN(ask)) return { reason: "malformed", detail: "bid/ask are not numbers", tsRecvNs: ts };
+      if ((Number.isNaN(bid) && !/^-?\d+(\.\d+)?$/.test(fields[2])) || (Number.isNaN(ask) && !/^-?\d+(\.\d+)?$/.test(fields[3]))) return { reason: "malformed", detail: "bid/ask are not numbers", tsRecvNs: ts };
       side = price >= ask ? 1 : price <= bid ? -1 : 0;
+      // A number not exact in 1e-9 units (NaN) is off every tick grid: the batcher rejects the quote.
+      this.quote.bidNano = Number.isNaN(bid) ? Number.POSITIVE_INFINITY : bid;
+      this.quote.askNano = Number.isNaN(ask) ? Number.POSITIVE_INFINITY : ask;
+      out.quote = this.quote;
     }
+    this.form ??= form;
     this.ticks++;
     out.tsRecvNs = ts;
     out.tsEventNs = ts;
@@ -113,6 +137,41 @@ export function parseNinjaTraderBar(line: string, clock: WallClock, intervalS = 
   const volume = parseUint(fields[5]);
   if (Number.isNaN(volume)) return { kind: "reject", reason: "malformed", detail: `volume "${fields[5]}" is not a count`, tsStartNs };
   return { kind: "bar", tsStartNs, openNano: prices[0], highNano: prices[1], lowNano: prices[2], closeNano: prices[3], volume };
+}
+
+/**
+ * The tick form of a NinjaTrader export, from its first tick line of 3 or 5 fields (what the
+ * parser locks the file to); null when its first 64 KiB hold none.
+ */
+export async function ninjaTraderTickForm(file: string): Promise<NinjaTraderTickForm | null> {
+  const { bytes, complete } = await headBytes(file);
+  for (const line of headLines(bytes, complete)) {
+    const fields = line.trim().split(";");
+    if (!TICK_TIME.test(fields[0])) continue;
+    if (fields.length === 5) return "quotes";
+    if (fields.length === 3) return "last";
+  }
+  return null;
+}
+
+/**
+ * Whether an import of NinjaTrader tick files carries quotes (`last;bid;ask;volume` exports): all
+ * files of one import must be of one form - mixing them is refused (a quote dataset whose quotes
+ * stop where the Last file starts would replay its trades against a stale book on l1-quotes).
+ */
+export async function ninjaTraderCarriesQuotes(files: readonly string[]): Promise<boolean> {
+  const forms = new Map<NinjaTraderTickForm, string>();
+  for (const file of files) {
+    const form = await ninjaTraderTickForm(file);
+    if (form !== null && !forms.has(form)) forms.set(form, file);
+  }
+  if (forms.size > 1) {
+    throw new AppError(
+      "unprocessable",
+      `NinjaTrader exports of both tick forms cannot be imported together: ${forms.get("quotes")} has bid/ask (last;bid;ask;volume), ${forms.get("last")} has none (price;volume); import them into separate datasets`,
+    );
+  }
+  return forms.has("quotes");
 }
 
 /**

@@ -38,9 +38,15 @@ import type { ByteCounter, ImportFormat } from "../formats/types";
 import { TradeValidator, validationRulesSchema, type ValidationRulesInput } from "./trade-validation";
 import { insertDataFlags, type NewDataFlag } from "../data-flags";
 import { importStatus } from "./import-status";
+import { needsTranscoding } from "../formats/databento-transcode";
+import { importTranscoded } from "./import-transcoded";
+import { importReference, isReferenceSchema } from "./import-reference";
 import { importDbnMbo } from "./import-dbn-mbo";
 import { importDbnQuotes, isQuoteSchema } from "./import-dbn-quotes";
 import { importBars, isDbnBarSchema, isNinjaTraderBarFile } from "./import-bars";
+import { ninjaTraderCarriesQuotes } from "../formats/ninjatrader";
+import { noQuoteCounts, refuseMixedTickForms, SourceQuoteWriter } from "./import-source-quotes";
+import type { QuoteImportReport } from "./import-dbn-quotes";
 import { dbnSchemas, fileSizes, hashFiles, QuarantineWriter, resolveContract, throwIfCancelled } from "./import-files";
 import { PriceBand, sessionWindowOf, type PriceBandRange } from "./price-band";
 import { datasetIdFor, emptyImportReport, findImportDataset, finishDataset, finishImportRun, importReportOf, instrumentIdOf, noStoredTrades } from "./import-run";
@@ -78,11 +84,18 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
   const rules = validationRulesSchema.parse(options.rules ?? {});
   const totalBytes = await fileSizes(options.files);
   const format = await resolveFormat(options.files, options.format ?? "auto", { hasCsvMapping: Boolean(options.formatOptions?.csv) });
+  // Databento CSV/JSON of any schema but trades: transcoded to DBN, then imported as DBN below (import-transcoded.ts).
+  if ((format === "databento-csv" || format === "databento-json") && (await needsTranscoding(options.files, format))) return importTranscoded(db, options, format, (dbn) => importTrades(db, pool, dbn));
   if (format === "dbn") {
     const schemas = await dbnSchemas(options.files);
     if (schemas.includes("status")) {
       if (schemas.some((s) => s !== "status")) throw new AppError("unprocessable", "Status files and trade files cannot be imported together: import the trades first, then the status files");
       return importStatus(db, pool, { options, contentHash: await hashFiles(options.files, signal), totalBytes, started });
+    }
+    // Definition and statistics files add reference data to an existing dataset (import-reference.ts).
+    if (schemas.some(isReferenceSchema)) {
+      if (!schemas.every(isReferenceSchema)) throw new AppError("unprocessable", "Definition and statistics files cannot be imported together with market data: import the trades first, then the reference files");
+      return importReference(db, pool, { options, contentHash: await hashFiles(options.files, signal), totalBytes, started });
     }
     if (schemas.includes("mbo")) {
       if (schemas.some((s) => s !== "mbo")) throw new AppError("unprocessable", "MBO files and files of other schemas cannot be imported together");
@@ -93,6 +106,8 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
     if (schemas.length > 0 && schemas.every(isDbnBarSchema)) return importBars(db, pool, options, "dbn");
   }
   if (format === "ninjatrader" && (await isNinjaTraderBarFile(options.files[0]))) return importBars(db, pool, options, "ninjatrader");
+  // NinjaTrader last;bid;ask;volume exports also store their quotes (import-source-quotes.ts): dataset schema mbp-1.
+  const withQuotes = format === "ninjatrader" && (await ninjaTraderCarriesQuotes(options.files));
   const counter: ByteCounter = { bytesRead: 0 };
   const source = createTradeSource(format, options.files, options.formatOptions, counter);
   const contract = resolveContract(await source.symbols(), options.instrument);
@@ -103,6 +118,8 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
   if (existing && (existing.schema === "mbo" || existing.schema.startsWith("ohlcv"))) {
     throw conflict(`Dataset ${options.dataset} holds ${existing.schema} data; import trades into a trades or quote dataset`);
   }
+  if (existing && format === "ninjatrader") await refuseMixedTickForms(pool, options.dataset, existing, withQuotes);
+  const quoteFields = (quotes: QuoteImportReport["quotes"]) => (withQuotes ? { schema: "mbp-1" as const, quotes } : {});
   const base: ImportReportBase = { dataset: options.dataset, format, contentHash, instruments: [contract.symbol], started, flags: {} };
   const counts: Record<string, number> = {};
   let read = 0;
@@ -111,15 +128,16 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
   const previous = existing && (await previousImportRunId(db, existing.id, contentHash));
   if (previous) {
     onProgress?.({ bytesRead: totalBytes, totalBytes, read: 0, accepted: 0, rejected: 0 });
-    return { ...emptyImportReport(base), importRunId: previous, skipped: true };
+    return { ...emptyImportReport(base), importRunId: previous, skipped: true, ...quoteFields(noQuoteCounts()) };
   }
 
-  const sourceInfo = { files: options.files, format, instrument: contract.symbol, rules, ...(options.formatOptions ? { formatOptions: options.formatOptions } : {}) };
+  const sourceInfo = { files: options.files, format, ...(withQuotes ? { schema: "mbp-1" } : {}), instrument: contract.symbol, rules, ...(options.formatOptions ? { formatOptions: options.formatOptions } : {}) };
   let lastProgressAt = Date.now();
   const flagTotals: Record<string, { flags: number; records: number }> = {};
+  const quoteCounts = noQuoteCounts();
   try {
     const importRunId = await withTransaction(pool, async (client) => {
-      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: "trades", createdBy: options.createdBy, contract: contract.expiryNs === null ? null : contract.symbol });
+      const dataset = await datasetIdFor(client, existing, { name: options.dataset, instrumentId, schema: withQuotes ? "mbp-1" : "trades", createdBy: options.createdBy, contract: contract.expiryNs === null ? null : contract.symbol });
       const { rows: seqRows } = await client.query<{ n: string }>("SELECT record_count::text AS n FROM datasets WHERE id = $1 FOR UPDATE", [dataset]);
       stored.nextSeq = BigInt(seqRows[0].n);
       const runId = await startImportRun(client, dataset, sourceInfo, contentHash, options.createdBy);
@@ -152,6 +170,7 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       let seeded = !existing;
       const pending: PriceBandRange[] = [];
       const quarantine = new QuarantineWriter(client, runId);
+      const quoteWriter = withQuotes ? new SourceQuoteWriter(client, { datasetId: dataset, instrumentId, tickSizeNano: spec.tickSizeNano }, quarantine, quoteCounts) : null;
       for await (const batch of source.batches(spec.tickSizeNano)) {
         throwIfCancelled(signal);
         read += batch.columns.length + batch.rejected.length;
@@ -165,6 +184,10 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
           const values = { price: r.priceTicks * Number(spec.tickSize), size: r.size, side: r.side };
           const origin = batch.origin?.(r.position);
           await quarantine.add(origin?.recordIndex ?? r.index, r.reason, r.tsRecvNs.toString(), origin ? { ...origin.payload, ...values } : values);
+        }
+        if (batch.quotes) {
+          if (!quoteWriter) throw new AppError("unprocessable", `The files carry bid/ask quotes past their first lines, which have none: import the two NinjaTrader tick forms separately`);
+          await quoteWriter.write(batch.quotes, rejected.map((r) => r.position));
         }
         if (ok.length > 0 && band) {
           if (!seeded) {
@@ -187,16 +210,18 @@ export async function importTrades(db: Db, pool: pg.Pool, options: ImportTradesO
       throwIfCancelled(signal);
       await quarantine.flush();
       if (band) await writeBandFlags([...pending.splice(0, pending.length), ...band.finish()]);
-      await finishImportRun(client, runId, { read, accepted: stored.accepted, rejected: read - stored.accepted, rejectedByReason: counts });
+      // With quotes the run's reasons add the quotes' (quote_*, flag_*), as a DBN quote import's.
+      await finishImportRun(client, runId, { read, accepted: stored.accepted, rejected: read - stored.accepted, rejectedByReason: { ...counts, ...quoteCounts.rejectedByReason } });
       await finishDataset(client, dataset, {
         recordCount: stored.nextSeq,
-        blockTables: ["trade_blocks"],
-        lastImport: { importRunId: runId, contentHash, format, files: options.files },
+        blockTables: withQuotes ? ["quote_blocks", "trade_blocks"] : ["trade_blocks"],
+        lastImport: { importRunId: runId, contentHash, format, ...(withQuotes ? { schema: "mbp-1" } : {}), files: options.files },
+        ...(withQuotes ? { schema: "mbp-1" } : {}),
       });
       return runId;
     });
     onProgress?.(progress());
-    return { ...importReportOf(base, { importRunId, read, accepted: stored.accepted, rejectedByReason: counts, firstNs: stored.firstNs, lastNs: stored.lastNs }), flags: flagTotals };
+    return { ...importReportOf(base, { importRunId, read, accepted: stored.accepted, rejectedByReason: counts, firstNs: stored.firstNs, lastNs: stored.lastNs }), flags: flagTotals, ...quoteFields(quoteCounts) };
   } catch (error) {
     // Nothing was written (the transaction rolled back); keep a trace of the failed attempt.
     await recordFailedImport(db, { error, existing, datasetName: options.dataset, source: sourceInfo, contentHash, createdBy: options.createdBy, started });

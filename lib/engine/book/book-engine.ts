@@ -71,7 +71,14 @@
  * modify (a price change or size increase loses the queue place and restarts the entry latency; a
  * size decrease keeps the place, as on CME; a trailing stop's `trailTicks` moves its stop from
  * the reference at once and restarts the latency, a market-if-touched order's `priceTicks` is its
- * trigger). Bars are not supported and throw. Timers (ctx.setTimer) fire with the clock at their
+ * trigger). Time bars (`barIntervalNs`; activity bars - `barSpec` - are refused): [k*P, (k+1)*P)
+ * on the UTC epoch grid over the trade records (T, with a price) from the strategy's start, with
+ * full OHLCV (TimeBar); a bar exists only when it has a trade and closes when the clock reaches its
+ * end - at step 0 of the first event starting at or after it, before the arrivals and scheduled
+ * events due at the same time (clock = the bar end), or at the end of data (clock = the last
+ * record's time), so a market order sent from onBar with no latency meets the book as it stood at
+ * the bar end. An event is never split: a trade of an event that began before the end stays in
+ * that bar (MBO events and the quote feed's events share one ts_recv). Timers (ctx.setTimer) fire with the clock at their
  * exact time, before the first event that starts at or after it (an event of the feed is never
  * split). Market hours (option `calendar`, as in the trades engine): orders sent while the market
  * is closed are rejected ("market-closed"), nothing of ours fills or is elected while it is closed,
@@ -105,6 +112,8 @@ import { ACTIVE, DONE, electingNano, LIMIT, MARKET, newVenueOrder, OrderLinks, P
 import type { BookStrategyContext, BookStrategyHandlers } from "./book-strategy";
 import { LiveBookView } from "./book-view";
 import { BookMatcher, remaining, type MatchSink } from "./book-matching";
+import { IntervalClock } from "../interval-clock";
+import { TimeBarAccumulator } from "../bar-builder";
 
 export type { BookEngineConfig, BookEngineSnapshot } from "./book-config";
 
@@ -133,6 +142,9 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
   private readonly strategyFromNs: bigint | null;
   private readonly countLastOnly: boolean;
   private readonly dailySettlement: boolean;
+  /** Time bars (`barIntervalNs`): the open bar's interval and its OHLCV; null without onBar. */
+  private readonly barClock: IntervalClock | null;
+  private readonly barOhlcv = new TimeBarAccumulator();
 
   private originNs: bigint | null = null;
   private batch: MboColumns | null = null;
@@ -199,9 +211,12 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     this.fillModel = o.fillModel;
     this.strategyId = strategy.id;
     this.handlers = strategy.create(params.data) as BookStrategyHandlers;
-    if (this.handlers.onBar !== undefined) {
-      throw new AppError("unprocessable", `Strategy "${strategy.id}" uses time bars, which the book engine (${o.fillModel}) does not deliver`);
+    const { onBar, barIntervalNs, barSpec } = this.handlers;
+    if (onBar !== undefined && barSpec !== undefined) {
+      throw new AppError("unprocessable", `Strategy "${strategy.id}" uses ${barSpec.kind} bars, which the book engine (${o.fillModel}) does not deliver (time bars, barIntervalNs, it does)`);
     }
+    if (onBar !== undefined && barIntervalNs === undefined) throw new AppError("internal", `Strategy "${strategy.id}" handles bars but declares no barIntervalNs`);
+    this.barClock = onBar === undefined ? null : new IntervalClock(barIntervalNs!);
     this.account = new Account(o.instrument, o.startingCashCents, o.feePerSideCents ?? o.instrument.feePerSideCents);
     this.rng = new SeededRandom(o.seed);
     const latency = latencyConfigSchema.parse(o.latency ?? { entry: { kind: "constant", ns: o.latencyNs } });
@@ -258,6 +273,8 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
       this.originNs = batch.baseNs;
       this.clock.baseNs = batch.baseNs;
       this.queue.rebase(batch.baseNs);
+      // One origin for the whole run: the bar grid's phase is set once.
+      this.barClock?.rebase(batch.baseNs, batch.baseNs);
       if (this.strategyFromNs !== null) this.startOffset = Number(this.strategyFromNs - batch.baseNs);
     }
     this.batch = batch;
@@ -283,7 +300,7 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
       const snap = flags[i] & SNAPSHOT;
       let e = i;
       let applied = i;
-      if (this.activeCount > 0 || this.handlers.onTrade !== undefined) {
+      if (this.activeCount > 0 || this.handlers.onTrade !== undefined || this.barClock !== null) {
         for (; e < to; e++) {
           const f = flags[e];
           if ((f & SNAPSHOT) !== snap) break;
@@ -320,13 +337,18 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
 
   // ---- scheduled events (step 0) ------------------------------------------------------------
 
-  /** Arrivals and scheduled events due at or before offset `t`, in time order (arrivals first on ties). */
+  /** A time bar's end, arrivals and scheduled events due at or before offset `t`, in time order (ties: bar, arrivals, events). */
   private due(t: number): void {
     const queue = this.queue;
+    const bars = this.barClock;
     for (;;) {
       const arrival = this.pendingCount > 0 ? this.nextArrival : Infinity;
       const event = queue.headOffset;
-      if (arrival <= t && arrival <= event) {
+      const barEnd = bars !== null && bars.isOpen ? bars.endOffset : Infinity;
+      if (barEnd <= t && barEnd <= arrival && barEnd <= event) {
+        this.now = barEnd;
+        this.closeBar(bars!);
+      } else if (arrival <= t && arrival <= event) {
         this.now = arrival;
         this.arrive(arrival);
       } else if (event <= t) {
@@ -344,6 +366,16 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     const arrival = this.pendingCount > 0 ? this.nextArrival : Infinity;
     const head = this.queue.headOffset;
     this.wake = arrival < head ? arrival : head;
+    const bars = this.barClock;
+    if (bars !== null && bars.isOpen && bars.endOffset < this.wake) this.wake = bars.endOffset;
+  }
+
+  /** Delivers the open time bar (clock already at its end, or at the last record at the end of data). */
+  private closeBar(bars: IntervalClock): void {
+    const origin = this.originNs!;
+    const bar = this.barOhlcv.take(bars.startNs(origin), bars.endNs(origin));
+    bars.isOpen = false;
+    this.call("onBar", () => this.handlers.onBar!(this.ctx, bar));
   }
 
   private fire(atNs: bigint, event: ScheduledEvent): void {
@@ -433,6 +465,14 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     const aggressor = c.side[k];
     const t = c.tsRecvOffsetNs[k] + this.shift;
     this.lastTradeTicks = p / this.tickNano;
+    const bars = this.barClock;
+    if (bars !== null && this.isStrategyLive(t)) {
+      if (!bars.isOpen) {
+        bars.openAt(t);
+        if (bars.endOffset < this.wake) this.wake = bars.endOffset;
+      }
+      this.barOhlcv.add(this.lastTradeTicks, size);
+    }
     if (this.activeCount > 0 && this.hours.open) {
       if (this.fillModel !== "l1-quotes") this.matcher.matchTrade(this.orders, p, size, aggressor, t, k, this.eventSerial);
       if (this.stopCount > 0) this.elect(p, t, k);
@@ -978,6 +1018,11 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
       const { atNs, event } = this.queue.pop();
       this.now = Number(atNs - this.originNs!);
       this.fire(atNs, event);
+    }
+    // The final time bar closes at the last record's time; orders it sends are cancelled below.
+    if (this.barClock !== null && this.barClock.isOpen && this.started) {
+      this.now = t;
+      this.closeBar(this.barClock);
     }
     this.stage = "finished";
     for (const o of this.orders) this.cancelOrder(o, true);

@@ -10,8 +10,8 @@
  *
  * onStart, onFill (after the response latency, when the run has one), onEnd, onOrderRejected,
  * onTimer and onSessionOpen/onSessionClose (calendar on) keep their meaning (book-engine.ts gives
- * their order relative to the feed); onBar is not delivered by the book engine (a strategy with
- * bars is refused on book data).
+ * their order relative to the feed); onBar gets time bars (`barIntervalNs`) with full OHLCV over
+ * the trade records (book-engine.ts: when they close); activity bars (`barSpec`) are refused.
  */
 import type { Fill } from "../fill";
 import type { StrategyContext, StrategyHandlers } from "../strategy";

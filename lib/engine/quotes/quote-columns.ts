@@ -30,6 +30,12 @@ export interface QuoteColumns {
 export const QUOTE_KIND = {
   /** The source record was a trade (action T): its trade comes right after this quote in the replay. */
   TRADE: 1,
+  /**
+   * The source gives prices but no sizes (NinjaTrader `last;bid;ask;volume`): bidSize/askSize are
+   * stored as 0 meaning "unknown", and a side with a price is NOT empty. The replay shows such a
+   * side as one displayed contract (quote-feed.ts).
+   */
+  SIZE_UNKNOWN: 2,
 } as const;
 
 export function allocateQuoteColumns(capacity: number, baseNs: bigint): QuoteColumns {

@@ -8,7 +8,10 @@
  *   quote  per side, A (first time) or M (modify) of that side's synthetic order - id 1 bid,
  *          id 2 ask - to the quoted price and size, or C (cancel) of it when the side became
  *          empty (no price, or size 0); nothing for a side that stays empty (an N record when
- *          nothing else is sent):
+ *          nothing else is sent). A quote of unknown sizes (QUOTE_KIND.SIZE_UNKNOWN, e.g.
+ *          NinjaTrader bid/ask exports) shows each priced side as ONE displayed contract: l1-quotes
+ *          ignores displayed sizes (market orders fill whole at the opposite best), and a
+ *          size-based signal (book-imbalance) sees balanced sizes, not an empty book:
  *          the book then holds exactly the quote, one order of the displayed size per side.
  *          (Modifies instead of clear + adds: the book keeps its level objects, ~4x faster.)
  *   trade  one T record (price, size, aggressor side B/A/N), which leaves the book alone.
@@ -147,16 +150,17 @@ export class QuoteFeedMerger {
     const ask = q.askTicks[i];
     const start = o.length;
     let n = start;
-    if (bid === bid && q.bidSize[i] > 0) {
+    const unknown = (q.kind[i] & QUOTE_KIND.SIZE_UNKNOWN) !== 0;
+    if (bid === bid && (q.bidSize[i] > 0 || unknown)) {
       const action = this.bidNano === this.bidNano ? ACTION.MODIFY : ACTION.ADD;
-      this.record(n++, ts, ev, action, SIDE.BID, BID_ID, (this.bidNano = bid * this.tickNano), (this.bidSize = q.bidSize[i]), 0);
+      this.record(n++, ts, ev, action, SIDE.BID, BID_ID, (this.bidNano = bid * this.tickNano), (this.bidSize = unknown ? 1 : q.bidSize[i]), 0);
     } else if (this.bidNano === this.bidNano) {
       this.record(n++, ts, ev, ACTION.CANCEL, SIDE.BID, BID_ID, this.bidNano, this.bidSize, 0);
       this.bidNano = Number.NaN;
     }
-    if (ask === ask && q.askSize[i] > 0) {
+    if (ask === ask && (q.askSize[i] > 0 || unknown)) {
       const action = this.askNano === this.askNano ? ACTION.MODIFY : ACTION.ADD;
-      this.record(n++, ts, ev, action, SIDE.ASK, ASK_ID, (this.askNano = ask * this.tickNano), (this.askSize = q.askSize[i]), 0);
+      this.record(n++, ts, ev, action, SIDE.ASK, ASK_ID, (this.askNano = ask * this.tickNano), (this.askSize = unknown ? 1 : q.askSize[i]), 0);
     } else if (this.askNano === this.askNano) {
       this.record(n++, ts, ev, ACTION.CANCEL, SIDE.ASK, ASK_ID, this.askNano, this.askSize, 0);
       this.askNano = Number.NaN;
