@@ -315,8 +315,9 @@ describe("browser upload and import jobs", () => {
     expect(res.status).toBe(202);
     const done = await waitFor(async () => {
       const row = await jobRow(res.body.id);
-      return row.status === "succeeded" || row.status === "failed" ? row : undefined;
-    }, "the worker to import the upload");
+      // The worker ends the job, then deletes its files and records that (files_deleted_at).
+      return row.status === "failed" || (row.status === "succeeded" && row.files_deleted_at !== null) ? row : undefined;
+    }, "the worker to import the upload and delete its files");
     expect(done, worker.output.join("")).toMatchObject({ status: "succeeded", read: 2, accepted: 2 });
     expect(uploadDirs()).toEqual([]);
   }, 90_000);
