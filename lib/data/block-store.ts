@@ -198,15 +198,17 @@ function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
  * Appends records [from, to) as new blocks of at most `table.maxRecords` records, each packed by
  * `encode(start, end)`, inside the caller's open transaction (COPY FROM binary); returns the
  * number of records written. Writers of one dataset are serialised by a transaction-level
- * advisory lock; `block_seq` continues the dataset's.
+ * advisory lock; `block_seq` continues the dataset's. `extra(block)`: the COPY fields of a table's
+ * own columns between the header and the packed columns (e.g. depth_blocks' event_count).
  */
-export async function appendEncodedBlocks(
+export async function appendEncodedBlocks<B extends EncodedBlock>(
   client: pg.Client,
   table: BlockTable,
   meta: BlockWriteMeta,
   from: number,
   to: number,
-  encode: (start: number, end: number) => EncodedBlock,
+  encode: (start: number, end: number) => B,
+  extra?: (block: B) => Uint8Array,
 ): Promise<number> {
   requireTransaction(client, table.writer);
   if (!(meta.tickSizeNano > 0n)) throw new AppError("internal", "tickSizeNano must be > 0");
@@ -233,7 +235,7 @@ export async function appendEncodedBlocks(
       },
       k === 0,
     );
-    return [header, packedFields(block.columns)];
+    return extra ? [header, extra(block), packedFields(block.columns)] : [header, packedFields(block.columns)];
   });
   return n;
 }

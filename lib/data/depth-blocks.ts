@@ -45,7 +45,7 @@ import { AppError } from "../errors";
 import { allocateDepthColumns, DEPTH_LEVELS, presentLevels, type DepthColumns } from "../engine/depth/depth-columns";
 import { DepthFeed, type DepthFeedBatch } from "../engine/depth/depth-feed";
 import { byteSinks, byteSources, checkAllRead, corruptBlock, MAX_VARINT_DELTA, RecvTimeSinks, type ByteSink, type ByteSource } from "./block-codec";
-import { appendBlockSeq, blockHeaderColumns, blockRowHeader, bytesOf, clampOffset, copyRowsIn, packedFields, readBlockRows, requireTransaction, type BlockPageOptions, type BlockWriteMeta, type EncodedBlock } from "./block-store";
+import { appendEncodedBlocks, blockHeaderColumns, bytesOf, clampOffset, readBlockRows, type BlockPageOptions, type BlockTable, type BlockWriteMeta, type EncodedBlock } from "./block-store";
 import { CopyBinaryWriter } from "./copy-binary";
 
 export type DepthDb = pg.Pool | pg.Client;
@@ -56,10 +56,17 @@ export const DEPTH_BLOCK_CODEC = 1;
 const SINK_LABEL = "Depth block";
 const SOURCE_LABEL = "depth block";
 const PACKED_FIELDS = 9;
-const TABLE = "depth_blocks";
-const COLUMNS = blockHeaderColumns("record_count") + ", event_count, ts_recv, ts_event_deltas, headers, flags, escapes, prices, sizes, bid_levels, ask_levels";
-const FIELDS = 10 + 1 + PACKED_FIELDS;
-const LOCK_KEY = "tickbench:depth_blocks:dataset";
+const TABLE: BlockTable = {
+  table: "depth_blocks",
+  columns: blockHeaderColumns("record_count") + ", event_count, ts_recv, ts_event_deltas, headers, flags, escapes, prices, sizes, bid_levels, ask_levels",
+  // The header's 10, event_count, the packed columns.
+  fields: 10 + 1 + PACKED_FIELDS,
+  lockKey: "tickbench:depth_blocks:dataset",
+  maxRecords: DEPTH_BLOCK_MAX_RECORDS,
+  codec: DEPTH_BLOCK_CODEC,
+  writer: "writeDepth",
+  what: "depth blocks",
+};
 const LAST = 128;
 
 export type DepthWriteMeta = BlockWriteMeta;
@@ -347,37 +354,20 @@ export function decodeDepthBlock(columns: readonly Uint8Array[], count: number, 
  * caller's open transaction; returns the number written. Writers of one dataset are serialised by
  * a transaction-level advisory lock; `block_seq` continues the dataset's.
  */
-export async function writeDepth(client: pg.Client, meta: DepthWriteMeta, columns: DepthColumns, from = 0, to = columns.length): Promise<number> {
-  requireTransaction(client, "writeDepth");
-  if (!(meta.tickSizeNano > 0n)) throw new AppError("internal", "tickSizeNano must be > 0");
-  const n = to - from;
-  if (n <= 0) return 0;
-  const blockCount = Math.ceil(n / DEPTH_BLOCK_MAX_RECORDS);
-  const next = await appendBlockSeq(client, TABLE, LOCK_KEY, meta.datasetId, blockCount, "depth blocks");
-  await copyRowsIn(client, `COPY ${TABLE} (${COLUMNS}) FROM STDIN (FORMAT binary)`, blockCount, (k) => {
-    const start = from + k * DEPTH_BLOCK_MAX_RECORDS;
-    const block = encodeDepthBlock(columns, start, Math.min(to, start + DEPTH_BLOCK_MAX_RECORDS));
-    const header = blockRowHeader(
-      FIELDS,
-      {
-        datasetId: meta.datasetId,
-        blockSeq: next + k,
-        instrumentId: meta.instrumentId,
-        firstNs: block.firstNs,
-        lastNs: block.lastNs,
-        count: block.count,
-        baseNs: block.baseNs,
-        firstSeq: meta.firstSeq + BigInt(start - from),
-        priceScaleNano: meta.tickSizeNano,
-        codec: DEPTH_BLOCK_CODEC,
-      },
-      k === 0,
-    );
-    const events = new CopyBinaryWriter(8);
-    events.int4(block.events);
-    return [header, events.take(), packedFields(block.columns)];
-  });
-  return n;
+export function writeDepth(client: pg.Client, meta: DepthWriteMeta, columns: DepthColumns, from = 0, to = columns.length): Promise<number> {
+  return appendEncodedBlocks(
+    client,
+    TABLE,
+    meta,
+    from,
+    to,
+    (start, end) => encodeDepthBlock(columns, start, end),
+    (block) => {
+      const events = new CopyBinaryWriter(8);
+      events.int4(block.events);
+      return events.take();
+    },
+  );
 }
 
 // ---- read -------------------------------------------------------------------------------------
@@ -409,7 +399,7 @@ interface BlockRow {
 
 const READ_SELECT =
   "SELECT block_seq::text, base_ns::text, record_count::text, price_scale_nano::text, codec::text, " +
-  `ts_recv, ts_event_deltas, headers, flags, escapes, prices, sizes, bid_levels, ask_levels FROM ${TABLE}`;
+  `ts_recv, ts_event_deltas, headers, flags, escapes, prices, sizes, bid_levels, ask_levels FROM ${TABLE.table}`;
 
 /**
  * Streams a dataset's MBP-10 records with ts_recv in [fromNs, toNs), one batch per stored block, in
@@ -472,7 +462,7 @@ function moveRecord(c: DepthColumns, from: number, to: number): void {
 }
 
 const countSql = (column: string, toNs?: bigint) =>
-  `SELECT coalesce(sum(${column}), 0)::text AS n FROM ${TABLE} WHERE dataset_id = $1${toNs === undefined ? "" : " AND first_ts_recv < $2"}`;
+  `SELECT coalesce(sum(${column}), 0)::text AS n FROM ${TABLE.table} WHERE dataset_id = $1${toNs === undefined ? "" : " AND first_ts_recv < $2"}`;
 
 /** Number of MBP-10 records of a dataset with ts_recv before `toNs` (block granularity: whole blocks). */
 export async function countDepth(db: DepthDb, datasetId: number, toNs?: bigint): Promise<number> {
@@ -488,7 +478,7 @@ export async function countDepthEvents(db: DepthDb, datasetId: number, toNs?: bi
 
 /** True when the dataset holds MBP-10 depth. */
 export async function hasDepth(db: DepthDb, datasetId: number): Promise<boolean> {
-  const { rows } = await db.query(`SELECT 1 FROM ${TABLE} WHERE dataset_id = $1 LIMIT 1`, [datasetId]);
+  const { rows } = await db.query(`SELECT 1 FROM ${TABLE.table} WHERE dataset_id = $1 LIMIT 1`, [datasetId]);
   return rows.length > 0;
 }
 
