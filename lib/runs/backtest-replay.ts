@@ -405,23 +405,11 @@ export async function* replaySlices(pool: pg.Pool, prepared: PreparedBacktest, c
     yield* replayContinuous(pool, prepared, engine, prepared.continuous, chunkEvents);
     return;
   }
-  if (prepared.quoteFeed && engine instanceof BookBacktestEngine) {
-    // One slice per feed batch; it yields source events (quotes + trades), as countEvents counts them.
-    const feed = readQuoteFeed(pool, { datasetId: prepared.datasetId, tickSizeNano: prepared.contract.tickSizeNano, toNs: prepared.toNs, maxEvents: Math.max(1, Math.min(chunkEvents, 65_536)) });
-    for await (const batch of feed) {
-      try {
-        engine.processBatch(batch.columns, 0, batch.columns.length);
-      } catch (error) {
-        throw new StrategyFailure("Strategy error", { cause: error });
-      }
-      yield batch.events;
-    }
-    return;
-  }
-  if (prepared.depthFeed && engine instanceof BookBacktestEngine) {
-    // One slice per feed batch (batches end at event boundaries); it yields book events, as countEvents counts them.
-    const feed = readDepthFeed(pool, { datasetId: prepared.datasetId, tickSizeNano: prepared.contract.tickSizeNano, toNs: prepared.toNs, maxEvents: Math.max(1, Math.min(chunkEvents, 65_536)) });
-    for await (const batch of feed) {
+  if ((prepared.quoteFeed || prepared.depthFeed) && engine instanceof BookBacktestEngine) {
+    // One slice per feed batch (depth batches end at event boundaries); it yields the feed's events
+    // (quote feed: quotes + trades; depth feed: book events), as countEvents counts them.
+    const options = { datasetId: prepared.datasetId, tickSizeNano: prepared.contract.tickSizeNano, toNs: prepared.toNs, maxEvents: Math.max(1, Math.min(chunkEvents, 65_536)) };
+    for await (const batch of prepared.depthFeed ? readDepthFeed(pool, options) : readQuoteFeed(pool, options)) {
       try {
         engine.processBatch(batch.columns, 0, batch.columns.length);
       } catch (error) {
