@@ -14,6 +14,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { AppError } from "../errors";
 import { COPY_HEADER_BYTES, COPY_TRAILER_BYTES, CopyBinaryWriter } from "./copy-binary";
+import { ByteSource } from "./block-codec";
 
 /** A pool, or one connection (a `pool.connect()` client or a plain `pg.Client`). */
 export type BlockDb = pg.Pool | pg.Client;
@@ -335,4 +336,62 @@ export function cutToTimeRange(tsRecvOffsetNs: Float64Array, length: number, bas
   }
   for (const column of columns) for (let k = 0; k < n; k++) column[first + k] = column[keep[k]];
   return first + n;
+}
+
+/** Block tables whose `ts_recv` column is coded by `RecvTimeSinks` (block-codec.ts), with their record-count column. */
+export const RECV_TIME_BLOCK_TABLES = {
+  quote_blocks: "quote_count",
+  mbo_blocks: "record_count",
+  depth_blocks: "record_count",
+} as const;
+export type RecvTimeBlockTable = keyof typeof RECV_TIME_BLOCK_TABLES;
+
+const COUNT_PAGE_BLOCKS = 64;
+
+/**
+ * How many of a dataset's records in `table` have ts_recv in each of `ranges` ([fromNs, toNs),
+ * sorted and disjoint, e.g. the sessions of a coverage calendar): exact. Only the ts_recv column
+ * is read, a page of blocks at a time (about 1-2 bytes per record); a block inside one range
+ * counts by its header.
+ */
+export async function countRecordsInRanges(db: BlockDb, table: RecvTimeBlockTable, datasetId: number, ranges: readonly { fromNs: bigint; toNs: bigint }[]): Promise<number[]> {
+  const counts = new Array<number>(ranges.length).fill(0);
+  if (ranges.length === 0) return counts;
+  const countColumn = RECV_TIME_BLOCK_TABLES[table];
+  const rangeOf = (ns: bigint): number => {
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ns < ranges[mid].fromNs) hi = mid - 1;
+      else if (ns >= ranges[mid].toNs) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  };
+  let after = -1;
+  for (;;) {
+    const { rows } = await db.query<{ block_seq: number; base_ns: string; n: number; first_ts_recv: string; last_ts_recv: string; ts_recv: Buffer }>(
+      `SELECT block_seq, base_ns::text, ${countColumn} AS n, first_ts_recv::text, last_ts_recv::text, ts_recv FROM ${table}
+        WHERE dataset_id = $1 AND block_seq > $2 AND last_ts_recv >= $3 AND first_ts_recv < $4 ORDER BY block_seq LIMIT ${COUNT_PAGE_BLOCKS}`,
+      [datasetId, after, ranges[0].fromNs.toString(), ranges[ranges.length - 1].toNs.toString()],
+    );
+    for (const row of rows) {
+      const first = rangeOf(BigInt(row.first_ts_recv));
+      if (first >= 0 && first === rangeOf(BigInt(row.last_ts_recv))) {
+        counts[first] += row.n;
+        continue;
+      }
+      const base = BigInt(row.base_ns);
+      const source = new ByteSource(bytesOf(row.ts_recv), `${table} block`);
+      let offset = 0;
+      for (let i = 0; i < row.n; i++) {
+        offset += source.zigzag();
+        const k = rangeOf(base + BigInt(offset));
+        if (k >= 0) counts[k]++;
+      }
+    }
+    if (rows.length < COUNT_PAGE_BLOCKS) return counts;
+    after = rows[rows.length - 1].block_seq;
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Coverage of a dataset against the exchange calendar: for every CME session date between the
- * dataset's first and last tick, how many ticks it holds (bars, for a bar dataset), so gaps (a session without data) stand
- * out; plus the calendar-rule roll dates of the dataset's instrument that fall in the range (CME
+ * dataset's first and last record, how many records of its schema it holds - trades; quotes for an
+ * MBP-1/TBBO/BBO/MBP-10 dataset (an MBP-10 record is one quote and one depth row); MBO records for
+ * an MBO dataset; bars for a bar dataset - so gaps (a session without data) stand out; plus the calendar-rule roll dates of the dataset's instrument that fall in the range (CME
  * convention, lib/market/roll-schedule.ts: the first session on or after the front contract's
  * expiry session date minus 8 calendar days - the Thursday of the week before expiry).
  */
@@ -10,6 +11,14 @@ import { sessionDate, sessionsBetween, type SessionKind } from "../market/sessio
 import { buildRollSchedule, DEFAULT_DAYS_BEFORE_EXPIRY } from "../market/roll-schedule";
 import { countTradesInRanges } from "./tick-blocks";
 import { countBarsInRanges, isBarSchema } from "./bar-store";
+import { countRecordsInRanges, RECV_TIME_BLOCK_TABLES, type RecvTimeBlockTable } from "./block-store";
+
+/** The block table whose records a dataset of `schema` is made of, when not trades (nor bars). */
+function recordTable(schema: string | undefined): RecvTimeBlockTable | null {
+  if (schema === "mbo") return "mbo_blocks";
+  if (schema === "mbp-1" || schema === "mbp-10" || schema === "tbbo") return "quote_blocks";
+  return null;
+}
 
 export interface SessionCoverage {
   sessionDate: string;
@@ -62,20 +71,25 @@ export async function datasetCoverage(
   const startMs = Number(dataset.startNs / 1_000_000n);
   const endMs = Number(dataset.endNs / 1_000_000n);
   const sessions = sessionsBetween(sessionDate(startMs), sessionDate(endMs));
-  // A bar dataset (schema ohlcv-*) counts its bars by start instead of ticks.
-  const countInRanges = isBarSchema(dataset.schema) ? countBarsInRanges : countTradesInRanges;
-  const counts = await countInRanges(
-    db,
-    dataset.id,
-    sessions.map((s) => ({ fromNs: s.openNs, toNs: s.closeNs })),
-  );
+  const ranges = sessions.map((s) => ({ fromNs: s.openNs, toNs: s.closeNs }));
+  const table = recordTable(dataset.schema);
+  // A bar dataset (schema ohlcv-*) counts its bars by start; quote and MBO datasets their records.
+  const counts = table
+    ? await countRecordsInRanges(db, table, dataset.id, ranges)
+    : await (isBarSchema(dataset.schema) ? countBarsInRanges : countTradesInRanges)(db, dataset.id, ranges);
+  const total = table ? await countRecords(db, table, dataset.id) : dataset.recordCount;
   const rows = sessions.map((s, i) => ({ sessionDate: s.sessionDate, kind: s.kind, holiday: s.holiday, ticks: counts[i], gap: counts[i] === 0 }));
   const inSessions = counts.reduce((a, b) => a + b, 0);
   return {
     calendarVersion,
     sessions: rows,
     gaps: rows.filter((r) => r.gap).length,
-    outsideSessions: Math.max(0, dataset.recordCount - inSessions),
+    outsideSessions: Math.max(0, total - inSessions),
     rolls: rows.length ? rollDatesBetween(dataset.instrument, rows[0].sessionDate, rows[rows.length - 1].sessionDate) : [],
   };
+}
+
+async function countRecords(db: pg.Pool, table: RecvTimeBlockTable, datasetId: number): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(`SELECT coalesce(sum(${RECV_TIME_BLOCK_TABLES[table]}), 0)::text AS n FROM ${table} WHERE dataset_id = $1`, [datasetId]);
+  return Number(rows[0].n);
 }

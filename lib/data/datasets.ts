@@ -135,7 +135,11 @@ export async function updateDataset(db: Db, name: string, raw: UpdateDatasetInpu
 }
 
 /** A dataset with its coverage of the exchange calendar (see coverage.ts). */
-export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Promise<DatasetDto & { coverage: Coverage; validationRuleDefaults: ValidationRules; continuous: ContinuousDetailDto | null }> {
+export async function getDatasetDetail(
+  db: Db,
+  pool: pg.Pool,
+  name: string,
+): Promise<DatasetDto & { coverage: Coverage; validationRuleDefaults: ValidationRules; continuous: ContinuousDetailDto | null; storedRecords: StoredRecords }> {
   const row = await findDatasetRow(db, name);
   const dataset = toDatasetDto(row);
   const coverage = await datasetCoverage(
@@ -150,7 +154,28 @@ export async function getDatasetDetail(db: Db, pool: pg.Pool, name: string): Pro
     coverage: info === null ? coverage : await continuousCoverage(pool, info, coverage, dataset.recordCount),
     validationRuleDefaults: validationRulesSchema.parse({}),
     continuous: await continuousDetail(db, row.id),
+    storedRecords: await storedRecords(pool, row.id),
   };
+}
+
+/** What a dataset stores, by kind of record (`recordCount` counts the records of its schema). */
+export interface StoredRecords {
+  trades: number;
+  quotes: number;
+  depth: number;
+  mbo: number;
+}
+
+async function storedRecords(pool: pg.Pool, datasetId: number): Promise<StoredRecords> {
+  const { rows } = await pool.query<{ trades: string; quotes: string; depth: string; mbo: string }>(
+    `SELECT (SELECT coalesce(sum(tick_count), 0) FROM trade_blocks WHERE dataset_id = $1)::text AS trades,
+            (SELECT coalesce(sum(quote_count), 0) FROM quote_blocks WHERE dataset_id = $1)::text AS quotes,
+            (SELECT coalesce(sum(record_count), 0) FROM depth_blocks WHERE dataset_id = $1)::text AS depth,
+            (SELECT coalesce(sum(record_count), 0) FROM mbo_blocks WHERE dataset_id = $1)::text AS mbo`,
+    [datasetId],
+  );
+  const r = rows[0];
+  return { trades: Number(r.trades), quotes: Number(r.quotes), depth: Number(r.depth), mbo: Number(r.mbo) };
 }
 
 /** Components and roll dates of a continuous dataset, null for a single one. */

@@ -214,7 +214,13 @@ export const continuousDetailSchema = z
   .meta({ id: "ContinuousDetail" });
 
 export const datasetDetailSchema = datasetSchema
-  .extend({ coverage: coverageSchema, continuous: continuousDetailSchema.nullable().describe("Components and roll dates of a continuous dataset, null for a single one") })
+  .extend({
+    coverage: coverageSchema,
+    continuous: continuousDetailSchema.nullable().describe("Components and roll dates of a continuous dataset, null for a single one"),
+    storedRecords: z
+      .object({ trades: z.number().int(), quotes: z.number().int(), depth: z.number().int().describe("MBP-10 records with their ten levels"), mbo: z.number().int() })
+      .describe("Records stored, by kind (recordCount counts the records of the dataset's schema: trades, quotes of a trades-and-quotes import, MBO records, bars)"),
+  })
   .meta({ id: "DatasetDetail" });
 
 export const strategySchema = z

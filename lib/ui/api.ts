@@ -5,7 +5,7 @@
  * define them import database code that must not reach the browser bundle.
  */
 import type { RunDto } from "../runs/run-dto";
-import type { DatasetDto } from "../data/datasets";
+import type { DatasetDto, StoredRecords } from "../data/datasets";
 import type { Coverage } from "../data/coverage";
 import type { ShareLinkDto } from "../runs/share-links";
 import type { UserDto } from "../auth/users";
@@ -70,7 +70,7 @@ export function apiPost<T>(path: string, body: unknown = {}): Promise<T> {
 // ----- Response shapes -----------------------------------------------------------------------
 
 export type DatasetSummary = DatasetDto;
-export type DatasetDetail = DatasetDto & { coverage: Coverage; validationRuleDefaults: ValidationRules };
+export type DatasetDetail = DatasetDto & { coverage: Coverage; validationRuleDefaults: ValidationRules; storedRecords?: StoredRecords };
 
 export type StrategySummary = StrategyDescription;
 

@@ -53,10 +53,24 @@ export function DatasetView({ name, isAdmin }: { name: string; isAdmin: boolean 
   );
 }
 
+/** Stored records by kind, shown for datasets holding more than trades (quotes, depth or MBO). */
+function storedRows(stored: DatasetDetail["storedRecords"]): Array<[string, React.ReactNode]> {
+  if (!stored || stored.quotes + stored.depth + stored.mbo === 0) return [];
+  const rows: Array<[string, number]> = [
+    ["Trades", stored.trades],
+    ["Quotes", stored.quotes],
+    ["Depth (MBP-10)", stored.depth],
+    ["MBO records", stored.mbo],
+  ];
+  return rows.filter(([, n]) => n > 0).map(([k, n]) => [k, formatInt(n)]);
+}
+
 function Summary({ dataset: d }: { dataset: DatasetDetail }) {
   const rows: Array<[string, React.ReactNode]> = [
     ["Status", d.status],
     ["Records", formatInt(d.recordCount)],
+    // Quote, depth and MBO datasets: their records by kind (recordCount counts the dataset's own schema's records).
+    ...storedRows(d.storedRecords),
     ["From", formatCtIso(d.start)],
     ["To", formatCtIso(d.end)],
     ["Outside sessions", formatInt(d.coverage.outsideSessions)],
