@@ -32,7 +32,9 @@ describe("worker recovery after SIGKILL", () => {
   });
 
   it("hands the run of a killed worker to another worker and stores exactly one result", async () => {
-    const pacing = { WORKER_CHUNK_EVENTS: "2000", WORKER_CHUNK_DELAY_MS: "40" };
+    // A stall threshold of 5 s (not the helpers' 2 s): on a loaded 2-core machine a healthy worker's
+    // heartbeat can lag 2 s, and the reaper would then hand the run on a second time (attempt 3).
+    const pacing = { WORKER_CHUNK_EVENTS: "2000", WORKER_CHUNK_DELAY_MS: "40", RUN_STALL_AFTER_SEC: "5" };
     const first = startWorker(db, pacing);
     workers.push(first);
     const run = await createRun(

@@ -60,6 +60,10 @@ const { ADD, CANCEL, MODIFY, CLEAR, TRADE, FILL, NONE: ACTION_NONE } = ACTION;
 const { LAST, SNAPSHOT, MAYBE_BAD_BOOK } = MBO_FLAG;
 const SIDE_BID = SIDE.BID;
 const SIDE_ASK = SIDE.ASK;
+/** Where `run` stops: at `to` only, also after an event boundary, also before a trade record. */
+const STOP_NEVER = 0;
+const STOP_AT_BOUNDARY = 1;
+const STOP_AT_TRADE = 2;
 
 export class OrderBook {
   private readonly queues: OrderQueues;
@@ -69,6 +73,7 @@ export class OrderBook {
   private staleAtSnapshotStart = 0;
   private recordsApplied = 0;
   private eventOpen = false;
+  private tradeStop = false;
   private snapshotOpen = false;
   private instrument = NONE;
   private boundColumns: MboColumns | null = null;
@@ -85,7 +90,7 @@ export class OrderBook {
 
   /** Applies records [from, to) of a batch. */
   applyRange(columns: MboColumns, from = 0, to = columns.length): void {
-    this.run(columns, from, to, false);
+    this.run(columns, from, to, STOP_NEVER);
   }
 
   /**
@@ -94,16 +99,40 @@ export class OrderBook {
    * a snapshot closed by a live record stops BEFORE that record (returns its index).
    */
   applyEvent(columns: MboColumns, from: number, to = columns.length): number {
-    return this.run(columns, from, to, true);
+    return this.run(columns, from, to, STOP_AT_BOUNDARY);
   }
 
-  private run(columns: MboColumns, from: number, to: number, stopAtBoundary: boolean): number {
+  /**
+   * As `applyEvent`, but also stops BEFORE a trade record (T) after `from` and before a record
+   * whose SNAPSHOT flag differs from record `from`'s; `stoppedAtTrade` tells whether it stopped at a
+   * trade. The replay driver matches that trade against the book as the event's earlier records
+   * left it, then calls again from the trade's index (the record `from` is always applied). One pass
+   * over the records: the driver does not scan each event for trades before applying it.
+   */
+  applyUntilTrade(columns: MboColumns, from: number, to = columns.length): number {
+    return this.run(columns, from, to, STOP_AT_TRADE);
+  }
+
+  /** Whether the last `applyUntilTrade` stopped before a trade record (at the index it returned). */
+  get stoppedAtTrade(): boolean {
+    return this.tradeStop;
+  }
+
+  private run(columns: MboColumns, from: number, to: number, stop: number): number {
     if (columns !== this.boundColumns || columns.baseNs !== this.boundBaseNs) this.bind(columns);
     const { action, flags, side, priceNano, size, orderIdHi, orderIdLo, tsRecvOffsetNs, tsEventDeltaNs, instrumentId } = columns;
     const shift = this.tsShiftNs;
+    const stopAtBoundary = stop !== STOP_NEVER;
+    const stopAtTrade = stop === STOP_AT_TRADE;
+    const snap = from < to ? flags[from] & SNAPSHOT : 0;
+    this.tradeStop = false;
     if (this.instrument === NONE && from < to) this.instrument = instrumentId[from];
     for (let i = from; i < to; i++) {
       const f = flags[i];
+      if (stopAtTrade && i > from && ((f & SNAPSHOT) !== snap || action[i] === TRADE)) {
+        this.tradeStop = (f & SNAPSHOT) === snap;
+        return i;
+      }
       if ((f & SNAPSHOT) !== 0) {
         if (!this.snapshotOpen) this.beginSnapshot();
       } else if (this.snapshotOpen) {
@@ -230,9 +259,10 @@ export class OrderBook {
     this.staleAtSnapshotStart = 0;
     const queues = this.queues;
     const stale = queues.slotsBefore(this.snapshotStartPriority);
-    const ids = queues.idsBySlot();
+    const ids = queues.slotIds();
     for (const slot of stale) {
-      const [hi, lo] = ids.get(slot)!;
+      const hi = ids[slot << 1];
+      const lo = ids[(slot << 1) + 1];
       this.quality.record(DQ.SNAPSHOT_DROPPED_ORDER, this.recordsApplied - 1, hi, lo, 0, queues.priceOf(queues.levelOf(slot)), queues.sizeOf(slot));
       queues.remove(slot, queues.find(hi, lo));
     }

@@ -297,29 +297,22 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
         this.boundary();
       }
       if (ts[i] + shift >= this.wake && !book.inEvent) this.due(ts[i] + shift);
-      const snap = flags[i] & SNAPSHOT;
-      let e = i;
-      let applied = i;
+      let e: number;
       if (this.activeCount > 0 || this.handlers.onTrade !== undefined || this.barClock !== null) {
-        for (; e < to; e++) {
-          const f = flags[e];
-          if ((f & SNAPSHOT) !== snap) break;
-          if (action[e] === TRADE) {
-            // The event's earlier records reach the book first, so the state a trade sees does not
-            // depend on where a chunk or block boundary cut the event.
-            if (e > applied) book.applyRange(c, applied, e);
-            applied = e;
-            this.trade(c, e);
-          }
-          if ((f & LAST) !== 0) {
-            e++;
-            break;
-          }
+        // The event's records up to a trade reach the book first (the book stops before each trade
+        // after the first record), so the state a trade sees does not depend on where a chunk or
+        // block boundary cut the event. The event ends at its LAST record or where the SNAPSHOT
+        // flag changes.
+        if (action[i] === TRADE) this.trade(c, i);
+        e = book.applyUntilTrade(c, i, to);
+        while (book.stoppedAtTrade) {
+          this.trade(c, e);
+          e = book.applyUntilTrade(c, e, to);
         }
       } else {
         // Nothing of ours in the book: the book finds the boundary itself (one pass over the event);
         // the event's last trade still sets the mark (ctx.lastPriceTicks, equity, the end-of-data close).
-        e = applied = book.applyEvent(c, i, to);
+        e = book.applyEvent(c, i, to);
         for (let r = e - 1; r >= i; r--) {
           if (action[r] === TRADE && c.priceNano[r] === c.priceNano[r]) {
             this.lastTradeTicks = c.priceNano[r] / this.tickNano;
@@ -327,7 +320,6 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
           }
         }
       }
-      if (e > applied) book.applyRange(c, applied, e);
       i = e;
       this.lastRecordIndex = e - 1;
       this.lastRecordOffset = ts[e - 1] + shift;
