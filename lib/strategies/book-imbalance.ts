@@ -1,8 +1,9 @@
 /**
  * Order-book imbalance - reference semantics (this comment is the specification). Needs book data
- * and a book fill model (`requires: "mbo"`): MBO datasets, or quote datasets (MBP-1, TBBO, BBO,
- * MBP-10 imports) on `l1-quotes`, where the book holds the best level only - there `levels` has no
- * effect and I is the top-of-book imbalance of the quoted sizes.
+ * and a book fill model (`requires: "mbo"`): MBO datasets, MBP-10 datasets (ten levels a side,
+ * lib/engine/depth/depth-feed.ts; l1-quotes or l2-queue), or top-of-book quote datasets (MBP-1,
+ * TBBO, BBO, NinjaTrader bid/ask) on `l1-quotes`, where the book holds the best level only - there
+ * `levels` has no effect and I is the top-of-book imbalance of the quoted sizes.
  *
  * Parameters: levels (3), threshold (0.6), qty (1), exitTicks (4), timeoutSeconds (30).
  *
@@ -36,7 +37,7 @@ export const bookImbalance = defineStrategy({
   id: "book-imbalance",
   name: "Order-book imbalance",
   description:
-    "Enters with a market order when the size of the best levels is lopsided (bids over asks: buy; asks over bids: sell), exits after a fixed number of ticks either way or a timeout. Needs order-book data and a book fill model: MBO, or quotes (MBP-1/TBBO) on l1-quotes, where it uses the best level only.",
+    "Enters with a market order when the size of the best levels is lopsided (bids over asks: buy; asks over bids: sell), exits after a fixed number of ticks either way or a timeout. Needs order-book data and a book fill model: MBO, MBP-10 depth, or top-of-book quotes (MBP-1/TBBO) on l1-quotes, where it uses the best level only.",
   paramsSchema: bookImbalanceParamsSchema,
   requires: "mbo",
   create(params: BookImbalanceParams): BookStrategyHandlers {

@@ -23,8 +23,9 @@
  * of the cancels that follow it. A trade with no such quote (the trades of a trades-only import
  * into the same dataset) follows every quote of its ts_recv.
  *
- * Limits: the synthetic book has one level per side (depth beyond the best is not stored), so
- * only `l1-quotes` is meaningful on it; counts of orders are not replayed.
+ * Limits: the synthetic book has one level per side (the top of book), so only `l1-quotes` is
+ * meaningful on it; counts of orders are not replayed. MBP-10 datasets replay their stored depth
+ * instead (lib/engine/depth/depth-feed.ts).
  */
 import { ACTION, MBO_FLAG, SIDE, allocateMboColumns, type MboColumns } from "../../market/mbo-columns";
 import type { TradeColumns } from "../../market/trade-columns";
