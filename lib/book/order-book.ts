@@ -120,8 +120,7 @@ export class OrderBook {
 
   private run(columns: MboColumns, from: number, to: number, stop: number): number {
     if (columns !== this.boundColumns || columns.baseNs !== this.boundBaseNs) this.bind(columns);
-    const { action, flags, side, priceNano, size, orderIdHi, orderIdLo, tsRecvOffsetNs, tsEventDeltaNs, instrumentId } = columns;
-    const shift = this.tsShiftNs;
+    const { action, flags, priceNano, size, orderIdHi, orderIdLo, instrumentId } = columns;
     const stopAtBoundary = stop !== STOP_NEVER;
     const stopAtTrade = stop === STOP_AT_TRADE;
     const snap = from < to ? flags[from] & SNAPSHOT : 0;
@@ -144,10 +143,12 @@ export class OrderBook {
       if (instrumentId[i] !== this.instrument) {
         this.quality.record(DQ.FOREIGN_INSTRUMENT, record, orderIdHi[i], orderIdLo[i], action[i], priceNano[i], size[i]);
       } else {
+        // The record's fields are read by the callee: passing prices and times (doubles, not Smis)
+        // to a call that is not inlined boxed them on the heap, at every record.
         const a = action[i];
-        if (a === CANCEL) this.cancel(side[i], priceNano[i], size[i], orderIdHi[i], orderIdLo[i], record);
-        else if (a === ADD) this.add(side[i], priceNano[i], size[i], orderIdHi[i], orderIdLo[i], tsRecvOffsetNs[i] + tsEventDeltaNs[i] + shift, record);
-        else if (a === MODIFY) this.modify(side[i], priceNano[i], size[i], orderIdHi[i], orderIdLo[i], tsRecvOffsetNs[i] + tsEventDeltaNs[i] + shift, record);
+        if (a === CANCEL) this.cancel(columns, i, record);
+        else if (a === ADD) this.add(columns, i, record);
+        else if (a === MODIFY) this.modify(columns, i, record);
         else if (a === CLEAR) this.queues.clear();
         else if (a !== TRADE && a !== FILL && a !== ACTION_NONE) this.quality.record(DQ.UNKNOWN_ACTION, record, orderIdHi[i], orderIdLo[i], a, priceNano[i], size[i]);
       }
@@ -169,7 +170,13 @@ export class OrderBook {
     this.boundBaseNs = columns.baseNs;
   }
 
-  private add(sideCode: number, price: number, size: number, hi: number, lo: number, ts: number, record: number): void {
+  /** Record i of `columns`: an A. */
+  private add(columns: MboColumns, i: number, record: number): void {
+    const sideCode = columns.side[i];
+    const price = columns.priceNano[i];
+    const size = columns.size[i];
+    const hi = columns.orderIdHi[i];
+    const lo = columns.orderIdLo[i];
     const s = sideCode === SIDE_BID ? BID : sideCode === SIDE_ASK ? ASK : NONE;
     if (s === NONE || price !== price || size === 0) {
       this.quality.record(s === NONE ? DQ.INVALID_SIDE : price !== price ? DQ.INVALID_PRICE : DQ.ZERO_SIZE, record, hi, lo, ADD, price, size);
@@ -177,6 +184,7 @@ export class OrderBook {
     }
     const queues = this.queues;
     const position = queues.find(hi, lo);
+    const ts = columns.tsRecvOffsetNs[i] + columns.tsEventDeltaNs[i] + this.tsShiftNs;
     if (position < 0) {
       queues.add(position, hi, lo, s, price, size, ts);
       return;
@@ -187,7 +195,13 @@ export class OrderBook {
     queues.requeue(slot, s, price, size, ts);
   }
 
-  private cancel(sideCode: number, price: number, size: number, hi: number, lo: number, record: number): void {
+  /** Record i of `columns`: a C. */
+  private cancel(columns: MboColumns, i: number, record: number): void {
+    const sideCode = columns.side[i];
+    const price = columns.priceNano[i];
+    const size = columns.size[i];
+    const hi = columns.orderIdHi[i];
+    const lo = columns.orderIdLo[i];
     const queues = this.queues;
     const position = queues.find(hi, lo);
     if (position < 0) {
@@ -209,7 +223,14 @@ export class OrderBook {
     queues.remove(slot, position);
   }
 
-  private modify(sideCode: number, price: number, size: number, hi: number, lo: number, ts: number, record: number): void {
+  /** Record i of `columns`: an M. */
+  private modify(columns: MboColumns, i: number, record: number): void {
+    const sideCode = columns.side[i];
+    const price = columns.priceNano[i];
+    const size = columns.size[i];
+    const hi = columns.orderIdHi[i];
+    const lo = columns.orderIdLo[i];
+    const ts = columns.tsRecvOffsetNs[i] + columns.tsEventDeltaNs[i] + this.tsShiftNs;
     const s = sideCode === SIDE_BID ? BID : sideCode === SIDE_ASK ? ASK : NONE;
     if (s === NONE || price !== price) {
       this.quality.record(s === NONE ? DQ.INVALID_SIDE : DQ.INVALID_PRICE, record, hi, lo, MODIFY, price, size);

@@ -42,181 +42,232 @@ export interface BookContextHost {
   random(): number;
 }
 
+// Orders are object literals of one shape per type (no spreads): they are read in the matching loops.
+function withExpiry<T extends RestingBookOrder>(order: T, opts: RestingOrderOptions | undefined): T {
+  if (opts?.expireAtNs !== undefined) (order as { expireAtNs?: bigint }).expireAtNs = opts.expireAtNs;
+  return order;
+}
+
 export function createBookContext(host: BookContextHost, account: Account, book: BookView): BookStrategyContext {
-  // Orders are object literals of one shape per type (no spreads): they are read in the matching loops.
-  const withExpiry = <T extends RestingBookOrder>(order: T, opts: RestingOrderOptions | undefined): T => {
-    if (opts?.expireAtNs !== undefined) (order as { expireAtNs?: bigint }).expireAtNs = opts.expireAtNs;
+  return new BookContext(host, account, book) as BookStrategyContext & StrategyContext;
+}
+
+/**
+ * Classes, not object literals with getters: V8 keeps a literal with accessors in dictionary mode
+ * (slow properties), and strategies read `ctx.position.qty`, `ctx.book` at every boundary. The
+ * order, link and timer requests stay own function properties, callable detached as before.
+ */
+class PositionView {
+  readonly #account: Account;
+
+  constructor(account: Account) {
+    this.#account = account;
+  }
+
+  get qty(): number {
+    return this.#account.position.qty;
+  }
+
+  get avgEntryTicks(): number | null {
+    return this.#account.position.avgEntryTicks;
+  }
+}
+
+class AccountView {
+  readonly #host: BookContextHost;
+  readonly #account: Account;
+
+  constructor(host: BookContextHost, account: Account) {
+    this.#host = host;
+    this.#account = account;
+  }
+
+  get equityCents(): number {
+    return this.#account.equityCents(this.#host.markTicks());
+  }
+
+  get realisedCents(): number {
+    return this.#account.realisedCents;
+  }
+
+  get unrealisedCents(): number {
+    return this.#account.unrealisedCents(this.#host.markTicks());
+  }
+
+  get feesCents(): number {
+    return this.#account.feesCents;
+  }
+}
+
+class BookContext implements BookStrategyContext {
+  readonly #host: BookContextHost;
+  readonly instrument: Account["instrument"];
+  readonly position: PositionView;
+  readonly account: AccountView;
+  readonly book: BookView;
+
+  constructor(host: BookContextHost, account: Account, book: BookView) {
+    this.#host = host;
+    this.instrument = account.instrument;
+    this.position = new PositionView(account);
+    this.account = new AccountView(host, account);
+    this.book = book;
+  }
+
+  get timeNs(): bigint {
+    return this.#host.nowNs;
+  }
+
+  get trades(): TradeColumns {
+    return this.#host.tradeTape;
+  }
+
+  get lastPriceTicks(): number {
+    return this.#host.lastTradeTicks;
+  }
+
+  get workingQty(): number {
+    return this.#host.workingQtySigned;
+  }
+
+  get marketOpen(): boolean {
+    return this.#host.marketOpen;
+  }
+
+  get sessionDate(): string | null {
+    return this.#host.sessionDate;
+  }
+
+  readonly submitMarket = (side: Side, qty: number) => {
+    assertOrderRequest(side, qty);
+    const order: MarketOrder = { id: this.#host.nextOrderId(), side, qty, type: "market", status: "working", filledQty: 0, submittedAtNs: this.#host.nowNs };
+    this.#host.submitMarketOrder(order);
     return order;
   };
-  const ctx: BookStrategyContext = {
-    get timeNs() {
-      return host.nowNs;
-    },
-    instrument: account.instrument,
-    get trades() {
-      return host.tradeTape;
-    },
-    get lastPriceTicks() {
-      return host.lastTradeTicks;
-    },
-    position: {
-      get qty() {
-        return account.position.qty;
+
+  readonly submitLimit = (side: Side, qty: number, priceTicks: number, opts?: RestingOrderOptions) => {
+    assertOrderRequest(side, qty);
+    const order: LimitOrder = withExpiry(
+      {
+        id: this.#host.nextOrderId(),
+        side,
+        qty,
+        type: "limit",
+        status: "working",
+        filledQty: 0,
+        submittedAtNs: this.#host.nowNs,
+        timeInForce: opts?.timeInForce ?? "GTC",
+        reduceOnly: opts?.reduceOnly ?? false,
+        limitPriceTicks: priceTicks,
+        marketable: false,
       },
-      get avgEntryTicks() {
-        return account.position.avgEntryTicks;
-      },
-    },
-    get workingQty() {
-      return host.workingQtySigned;
-    },
-    account: {
-      get equityCents() {
-        return account.equityCents(host.markTicks());
-      },
-      get realisedCents() {
-        return account.realisedCents;
-      },
-      get unrealisedCents() {
-        return account.unrealisedCents(host.markTicks());
-      },
-      get feesCents() {
-        return account.feesCents;
-      },
-    },
-    get marketOpen() {
-      return host.marketOpen;
-    },
-    get sessionDate() {
-      return host.sessionDate;
-    },
-    book,
-    submitMarket(side: Side, qty: number) {
-      assertOrderRequest(side, qty);
-      const order: MarketOrder = { id: host.nextOrderId(), side, qty, type: "market", status: "working", filledQty: 0, submittedAtNs: host.nowNs };
-      host.submitMarketOrder(order);
-      return order;
-    },
-    submitLimit(side: Side, qty: number, priceTicks: number, opts?: RestingOrderOptions) {
-      assertOrderRequest(side, qty);
-      const order: LimitOrder = withExpiry(
-        {
-          id: host.nextOrderId(),
-          side,
-          qty,
-          type: "limit",
-          status: "working",
-          filledQty: 0,
-          submittedAtNs: host.nowNs,
-          timeInForce: opts?.timeInForce ?? "GTC",
-          reduceOnly: opts?.reduceOnly ?? false,
-          limitPriceTicks: priceTicks,
-          marketable: false,
-        },
-        opts,
-      );
-      host.submitRestingOrder(order, priceTicks, priceTicks);
-      return order;
-    },
-    submitStop(side: Side, qty: number, stopTicks: number, opts?: RestingOrderOptions) {
-      assertOrderRequest(side, qty);
-      const order: StopOrder = withExpiry(
-        {
-          id: host.nextOrderId(),
-          side,
-          qty,
-          type: "stop",
-          status: "working",
-          filledQty: 0,
-          submittedAtNs: host.nowNs,
-          timeInForce: opts?.timeInForce ?? "GTC",
-          reduceOnly: opts?.reduceOnly ?? false,
-          stopPriceTicks: stopTicks,
-          trigger: null,
-        },
-        opts,
-      );
-      host.submitRestingOrder(order, stopTicks, stopTicks);
-      return order;
-    },
-    submitStopLimit(side: Side, qty: number, stopTicks: number, limitTicks: number, opts?: RestingOrderOptions) {
-      assertOrderRequest(side, qty);
-      const order: StopLimitOrder = withExpiry(
-        {
-          id: host.nextOrderId(),
-          side,
-          qty,
-          type: "stop-limit",
-          status: "working",
-          filledQty: 0,
-          submittedAtNs: host.nowNs,
-          timeInForce: opts?.timeInForce ?? "GTC",
-          reduceOnly: opts?.reduceOnly ?? false,
-          stopPriceTicks: stopTicks,
-          limitPriceTicks: limitTicks,
-          trigger: null,
-          marketable: false,
-        },
-        opts,
-      );
-      host.submitRestingOrder(order, stopTicks, limitTicks);
-      return order;
-    },
-    submitTrailingStop(side: Side, qty: number, trailTicks: number, opts?: RestingOrderOptions) {
-      assertOrderRequest(side, qty);
-      const order: TrailingStopOrder = withExpiry(
-        {
-          id: host.nextOrderId(),
-          side,
-          qty,
-          type: "trailing-stop",
-          status: "working",
-          filledQty: 0,
-          submittedAtNs: host.nowNs,
-          timeInForce: opts?.timeInForce ?? "GTC",
-          reduceOnly: opts?.reduceOnly ?? false,
-          trailTicks,
-          bestPriceTicks: null,
-          stopPriceTicks: null,
-          trigger: null,
-        },
-        opts,
-      );
-      // A trail is a positive distance; an invalid one is rejected as an invalid price.
-      const trail = Number.isInteger(trailTicks) && trailTicks >= 1 ? trailTicks : Number.NaN;
-      host.submitRestingOrder(order, trail, trail);
-      return order;
-    },
-    submitMarketIfTouched(side: Side, qty: number, triggerTicks: number, opts?: RestingOrderOptions) {
-      assertOrderRequest(side, qty);
-      const order: MarketIfTouchedOrder = withExpiry(
-        {
-          id: host.nextOrderId(),
-          side,
-          qty,
-          type: "market-if-touched",
-          status: "working",
-          filledQty: 0,
-          submittedAtNs: host.nowNs,
-          timeInForce: opts?.timeInForce ?? "GTC",
-          reduceOnly: opts?.reduceOnly ?? false,
-          triggerPriceTicks: triggerTicks,
-          trigger: null,
-        },
-        opts,
-      );
-      host.submitRestingOrder(order, triggerTicks, triggerTicks);
-      return order;
-    },
-    attachBracket: (entryOrderId, exits) => host.attachBracket(entryOrderId, exits),
-    linkOco: (orderIds, mode = "cancel") => host.linkOco(orderIds, mode),
-    setTimer: (atNs, timerId) => host.setTimer(atNs, timerId),
-    cancelTimer: (timerId) => host.cancelTimer(timerId),
-    cancel: (orderId) => host.cancel(orderId),
-    modify: (orderId, change) => host.modify(orderId, change),
-    workingOrders: () => host.workingOrders(),
-    random: () => host.random(),
-    queueAhead: (orderId) => host.queueAhead(orderId),
+      opts,
+    );
+    this.#host.submitRestingOrder(order, priceTicks, priceTicks);
+    return order;
   };
-  return ctx as BookStrategyContext & StrategyContext;
+
+  readonly submitStop = (side: Side, qty: number, stopTicks: number, opts?: RestingOrderOptions) => {
+    assertOrderRequest(side, qty);
+    const order: StopOrder = withExpiry(
+      {
+        id: this.#host.nextOrderId(),
+        side,
+        qty,
+        type: "stop",
+        status: "working",
+        filledQty: 0,
+        submittedAtNs: this.#host.nowNs,
+        timeInForce: opts?.timeInForce ?? "GTC",
+        reduceOnly: opts?.reduceOnly ?? false,
+        stopPriceTicks: stopTicks,
+        trigger: null,
+      },
+      opts,
+    );
+    this.#host.submitRestingOrder(order, stopTicks, stopTicks);
+    return order;
+  };
+
+  readonly submitStopLimit = (side: Side, qty: number, stopTicks: number, limitTicks: number, opts?: RestingOrderOptions) => {
+    assertOrderRequest(side, qty);
+    const order: StopLimitOrder = withExpiry(
+      {
+        id: this.#host.nextOrderId(),
+        side,
+        qty,
+        type: "stop-limit",
+        status: "working",
+        filledQty: 0,
+        submittedAtNs: this.#host.nowNs,
+        timeInForce: opts?.timeInForce ?? "GTC",
+        reduceOnly: opts?.reduceOnly ?? false,
+        stopPriceTicks: stopTicks,
+        limitPriceTicks: limitTicks,
+        trigger: null,
+        marketable: false,
+      },
+      opts,
+    );
+    this.#host.submitRestingOrder(order, stopTicks, limitTicks);
+    return order;
+  };
+
+  readonly submitTrailingStop = (side: Side, qty: number, trailTicks: number, opts?: RestingOrderOptions) => {
+    assertOrderRequest(side, qty);
+    const order: TrailingStopOrder = withExpiry(
+      {
+        id: this.#host.nextOrderId(),
+        side,
+        qty,
+        type: "trailing-stop",
+        status: "working",
+        filledQty: 0,
+        submittedAtNs: this.#host.nowNs,
+        timeInForce: opts?.timeInForce ?? "GTC",
+        reduceOnly: opts?.reduceOnly ?? false,
+        trailTicks,
+        bestPriceTicks: null,
+        stopPriceTicks: null,
+        trigger: null,
+      },
+      opts,
+    );
+    // A trail is a positive distance; an invalid one is rejected as an invalid price.
+    const trail = Number.isInteger(trailTicks) && trailTicks >= 1 ? trailTicks : Number.NaN;
+    this.#host.submitRestingOrder(order, trail, trail);
+    return order;
+  };
+
+  readonly submitMarketIfTouched = (side: Side, qty: number, triggerTicks: number, opts?: RestingOrderOptions) => {
+    assertOrderRequest(side, qty);
+    const order: MarketIfTouchedOrder = withExpiry(
+      {
+        id: this.#host.nextOrderId(),
+        side,
+        qty,
+        type: "market-if-touched",
+        status: "working",
+        filledQty: 0,
+        submittedAtNs: this.#host.nowNs,
+        timeInForce: opts?.timeInForce ?? "GTC",
+        reduceOnly: opts?.reduceOnly ?? false,
+        triggerPriceTicks: triggerTicks,
+        trigger: null,
+      },
+      opts,
+    );
+    this.#host.submitRestingOrder(order, triggerTicks, triggerTicks);
+    return order;
+  };
+
+  readonly attachBracket: BookStrategyContext["attachBracket"] = (entryOrderId, exits) => this.#host.attachBracket(entryOrderId, exits);
+  readonly linkOco: BookStrategyContext["linkOco"] = (orderIds, mode = "cancel") => this.#host.linkOco(orderIds, mode);
+  readonly setTimer: BookStrategyContext["setTimer"] = (atNs, timerId) => this.#host.setTimer(atNs, timerId);
+  readonly cancelTimer: BookStrategyContext["cancelTimer"] = (timerId) => this.#host.cancelTimer(timerId);
+  readonly cancel: BookStrategyContext["cancel"] = (orderId) => this.#host.cancel(orderId);
+  readonly modify: BookStrategyContext["modify"] = (orderId, change) => this.#host.modify(orderId, change);
+  readonly workingOrders: BookStrategyContext["workingOrders"] = () => this.#host.workingOrders();
+  readonly random: BookStrategyContext["random"] = () => this.#host.random();
+  readonly queueAhead: BookStrategyContext["queueAhead"] = (orderId) => this.#host.queueAhead(orderId);
 }

@@ -158,7 +158,8 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
 
   private events = 0;
   private eventSerial = 0;
-  private now = 0;
+  /** The clock: ns offset from the origin (read by the matcher at a boundary). */
+  now = 0;
   private lastRecordOffset = 0;
   private lastRecordIndex = -1;
   lastTradeTicks = Number.NaN;
@@ -236,7 +237,7 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     this.hours = new MarketHours({ calendar, dailySettlement: o.dailySettlement, flattenNs, halts: o.halts }, this.clock, this.queue, this.hoursVenue(), this.account, this);
     this.view = new LiveBookView(this.book, this.tickNano);
     this.links = new OrderLinks(this);
-    this.matcher = new BookMatcher(this.book, o.fillModel, this.tickNano, o.queueModel, this.hours, this);
+    this.matcher = new BookMatcher(this.book, this.view, o.fillModel, this.tickNano, o.queueModel, this.hours, this);
     this.ctx = createBookContext(this, this.account, this.view);
   }
 
@@ -522,7 +523,7 @@ export class BookBacktestEngine implements BookContextHost, LinkHost, MatchSink,
     this.now = t;
     this.view.refresh();
     if (this.activeCount > 0 && this.hours.open) {
-      this.matcher.matchBoundary(this.orders, t, this.lastRecordIndex, this.view.bidNano, this.view.askNano);
+      this.matcher.matchBoundary(this.orders, this.lastRecordIndex);
       this.compact();
     }
     if (t >= this.nextEquityOffset) this.sampleEquity(t);

@@ -9,6 +9,7 @@
  */
 import { SIDE } from "../../market/mbo-columns";
 import type { OrderBook } from "../../book/order-book";
+import type { LiveBookView } from "./book-view";
 import type { BookFillModelName, BookFillRule } from "../fill";
 import { ACTIVE, LIMIT, MARKET, STOP, type VenueOrder } from "./book-orders";
 import { probQueueFront, type QueueProbability } from "./queue-model";
@@ -20,6 +21,8 @@ export interface MatchSink {
   /** Fills `qty` of `o` at `priceTicks` at offset `t`; `ahead` = the queue position (NaN: none). */
   fill(o: VenueOrder, qty: number, priceTicks: number, t: number, recordIndex: number, rule: BookFillRule, ahead: number): void;
   cancelOrder(o: VenueOrder): void;
+  /** The engine's clock (ns offset from its origin): the boundary's time in `matchBoundary`. */
+  readonly now: number;
 }
 
 export class BookMatcher {
@@ -29,6 +32,8 @@ export class BookMatcher {
 
   constructor(
     private readonly book: OrderBook,
+    /** The best prices taken at each boundary. */
+    private readonly view: LiveBookView,
     private readonly fillModel: BookFillModelName,
     /** Tick size in 1e-9 units (the book's price unit). */
     private readonly tickNano: number,
@@ -83,12 +88,17 @@ export class BookMatcher {
   }
 
   /**
-   * An event boundary at `t` (record `index`) with best prices `bid` / `ask` (1e-9): elected stops
-   * join the book, market remainders take, the opposite side reaching a resting limit fills it,
-   * l2 queue estimates follow the level sizes.
+   * An event boundary at the engine's time `now` (record `index`) with the view's best prices
+   * (1e-9, taken at this boundary): elected stops join the book, market remainders take, the
+   * opposite side reaching a resting limit fills it, l2 queue estimates follow the level sizes.
+   * The times and prices are read here, not passed: a call at every boundary with double
+   * arguments (not Smis) boxed each of them on the heap when it was not inlined.
    */
-  matchBoundary(orders: readonly VenueOrder[], t: number, index: number, bid: number, ask: number): void {
+  matchBoundary(orders: readonly VenueOrder[], index: number): void {
     const book = this.book;
+    const t = this.sink.now;
+    const bid = this.view.bidNano;
+    const ask = this.view.askNano;
     // A crossed real book is not matching (pre-open): the opposite side reaching us fills nothing.
     const open = !(bid >= ask);
     for (let n = 0; n < orders.length; n++) {
