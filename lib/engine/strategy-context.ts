@@ -25,11 +25,12 @@ export function createStrategyContext(host: ContextHost, clock: SimClock, venue:
 }
 
 /**
- * Classes, not an object literal with getters: V8 keeps a literal with accessors in dictionary mode
- * (slow properties), and strategies read `ctx.position.qty` or `ctx.lastPriceTicks` on every trade.
- * The requests stay own function properties, so a strategy can call them detached.
+ * Classes, not object literals with getters: V8 keeps a literal with accessors in dictionary mode
+ * (slow properties), and strategies read `ctx.position.qty` or `ctx.lastPriceTicks` on every event.
+ * The requests stay own function properties, so a strategy can call them detached. `PositionView`
+ * and `AccountView` serve both engines' contexts (book/book-context.ts).
  */
-class PositionView {
+export class PositionView {
   readonly #account: Account;
 
   constructor(account: Account) {
@@ -45,23 +46,22 @@ class PositionView {
   }
 }
 
-class AccountView {
+/** The price the account marks open positions to (the engine's last trade; 0 before any). */
+export interface MarkSource {
+  markTicks(): number;
+}
+
+export class AccountView {
   readonly #account: Account;
-  readonly #clock: SimClock;
+  readonly #mark: MarkSource;
 
-  constructor(account: Account, clock: SimClock) {
+  constructor(account: Account, mark: MarkSource) {
     this.#account = account;
-    this.#clock = clock;
-  }
-
-  /** The mark: the last trade price (0 before the first trade). */
-  #markTicks(): number {
-    const last = this.#clock.lastPriceTicks;
-    return Number.isNaN(last) ? 0 : last;
+    this.#mark = mark;
   }
 
   get equityCents(): number {
-    return this.#account.equityCents(this.#markTicks());
+    return this.#account.equityCents(this.#mark.markTicks());
   }
 
   get realisedCents(): number {
@@ -69,11 +69,25 @@ class AccountView {
   }
 
   get unrealisedCents(): number {
-    return this.#account.unrealisedCents(this.#markTicks());
+    return this.#account.unrealisedCents(this.#mark.markTicks());
   }
 
   get feesCents(): number {
     return this.#account.feesCents;
+  }
+}
+
+/** The trades engine's mark: the clock's last trade price, 0 before the first trade. */
+class ClockMark implements MarkSource {
+  readonly #clock: SimClock;
+
+  constructor(clock: SimClock) {
+    this.#clock = clock;
+  }
+
+  markTicks(): number {
+    const last = this.#clock.lastPriceTicks;
+    return Number.isNaN(last) ? 0 : last;
   }
 }
 
@@ -91,7 +105,7 @@ class TradesContext implements StrategyContext {
     this.#venue = venue;
     this.instrument = account.instrument;
     this.position = new PositionView(account);
-    this.account = new AccountView(account, clock);
+    this.account = new AccountView(account, new ClockMark(clock));
     this.random = () => random.next();
   }
 

@@ -12,6 +12,7 @@ import type { Account } from "../account";
 import type { TradeColumns } from "../../market/trade-columns";
 import { assertOrderRequest, type LimitOrder, type MarketIfTouchedOrder, type MarketOrder, type Order, type OrderModification, type RestingOrderOptions, type Side, type StopLimitOrder, type StopOrder, type TrailingStopOrder } from "../order";
 import type { StrategyContext } from "../strategy";
+import { AccountView, PositionView } from "../strategy-context";
 import type { BracketExits, OcoMode } from "../venue";
 import type { BookStrategyContext } from "./book-strategy";
 import type { BookView } from "./book-view";
@@ -53,52 +54,11 @@ export function createBookContext(host: BookContextHost, account: Account, book:
 }
 
 /**
- * Classes, not object literals with getters: V8 keeps a literal with accessors in dictionary mode
+ * A class, not an object literal with getters: V8 keeps a literal with accessors in dictionary mode
  * (slow properties), and strategies read `ctx.position.qty`, `ctx.book` at every boundary. The
  * order, link and timer requests stay own function properties, callable detached as before.
+ * Position and account views are the trades engine's (strategy-context.ts).
  */
-class PositionView {
-  readonly #account: Account;
-
-  constructor(account: Account) {
-    this.#account = account;
-  }
-
-  get qty(): number {
-    return this.#account.position.qty;
-  }
-
-  get avgEntryTicks(): number | null {
-    return this.#account.position.avgEntryTicks;
-  }
-}
-
-class AccountView {
-  readonly #host: BookContextHost;
-  readonly #account: Account;
-
-  constructor(host: BookContextHost, account: Account) {
-    this.#host = host;
-    this.#account = account;
-  }
-
-  get equityCents(): number {
-    return this.#account.equityCents(this.#host.markTicks());
-  }
-
-  get realisedCents(): number {
-    return this.#account.realisedCents;
-  }
-
-  get unrealisedCents(): number {
-    return this.#account.unrealisedCents(this.#host.markTicks());
-  }
-
-  get feesCents(): number {
-    return this.#account.feesCents;
-  }
-}
-
 class BookContext implements BookStrategyContext {
   readonly #host: BookContextHost;
   readonly instrument: Account["instrument"];
@@ -110,7 +70,7 @@ class BookContext implements BookStrategyContext {
     this.#host = host;
     this.instrument = account.instrument;
     this.position = new PositionView(account);
-    this.account = new AccountView(host, account);
+    this.account = new AccountView(account, host);
     this.book = book;
   }
 
