@@ -27,7 +27,9 @@ test("an MBP-10 dataset is listed as such and runs offer the depth fill models",
   // The sample has no trades: the summary counts its quotes and depth records, the calendar its quotes.
   const summary = page.getByRole("region", { name: "Summary" });
   await expect(summary.getByText("Depth (MBP-10)")).toBeVisible();
-  await expect(page.getByTestId("coverage-calendar").getByText("no data")).toHaveCount(0);
+  const calendar = page.getByTestId("coverage-calendar");
+  await expect(calendar).toContainText("12-28");
+  await expect(calendar.getByText("no data")).toHaveCount(0);
   await screenshot(page, "dataset-mbp10");
 
   await page.goto(`/backtests/new?step=execution&dataset=${DATASET}&strategy=book-imbalance`);
