@@ -380,15 +380,7 @@ async function* replayContinuous(pool: pg.Pool, prepared: PreparedBacktest, engi
         current = component.contract;
       }
       first = false;
-      for (let from = 0; from < batch.length; from += chunkEvents) {
-        const to = Math.min(batch.length, from + chunkEvents);
-        try {
-          engine.processBatch(batch, from, to);
-        } catch (error) {
-          throw new StrategyFailure("Strategy error", { cause: error });
-        }
-        yield to - from;
-      }
+      yield* sliced((from, to) => engine.processBatch(batch, from, to), batch.length, chunkEvents);
     }
   }
 }
@@ -396,6 +388,19 @@ async function* replayContinuous(pool: pg.Pool, prepared: PreparedBacktest, engi
 /** The roll schedule a run over a continuous dataset records in its result. */
 function runRollSchedule(info: ContinuousInfo): RunRollSchedule {
   return { rule: info.rule, contracts: info.components.map((c) => c.contract), rolls: toStoredRolls(info.rolls) };
+}
+
+/** Runs `process` over [0, length) in slices of `chunkEvents`, yielding each slice's size; a throw is the strategy's. */
+function* sliced(process: (from: number, to: number) => void, length: number, chunkEvents: number): Generator<number> {
+  for (let from = 0; from < length; from += chunkEvents) {
+    const to = Math.min(length, from + chunkEvents);
+    try {
+      process(from, to);
+    } catch (error) {
+      throw new StrategyFailure("Strategy error", { cause: error });
+    }
+    yield to - from;
+  }
 }
 
 /** Replays the dataset through the engine; yields the number of events of each slice. */
@@ -421,15 +426,7 @@ export async function* replaySlices(pool: pg.Pool, prepared: PreparedBacktest, c
   }
   if (engine instanceof BookBacktestEngine) {
     for await (const batch of readMbo(pool, { datasetId: prepared.datasetId, toNs: prepared.toNs })) {
-      for (let from = 0; from < batch.length; from += chunkEvents) {
-        const to = Math.min(batch.length, from + chunkEvents);
-        try {
-          engine.processBatch(batch, from, to);
-        } catch (error) {
-          throw new StrategyFailure("Strategy error", { cause: error });
-        }
-        yield to - from;
-      }
+      yield* sliced((from, to) => engine.processBatch(batch, from, to), batch.length, chunkEvents);
     }
     return;
   }
@@ -440,15 +437,7 @@ export async function* replaySlices(pool: pg.Pool, prepared: PreparedBacktest, c
     tickSizeNano: prepared.contract.tickSizeNano,
   });
   for await (const batch of batches) {
-    for (let from = 0; from < batch.length; from += chunkEvents) {
-      const to = Math.min(batch.length, from + chunkEvents);
-      try {
-        engine.processBatch(batch, from, to);
-      } catch (error) {
-        throw new StrategyFailure("Strategy error", { cause: error });
-      }
-      yield to - from;
-    }
+    yield* sliced((from, to) => engine.processBatch(batch, from, to), batch.length, chunkEvents);
   }
 }
 
